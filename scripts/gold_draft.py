@@ -1,0 +1,64 @@
+"""Recipe: check annotators' drafts and assemble the stand-off gold file.
+
+    python scripts/gold_draft.py check DRAFT.json [...]
+    python scripts/gold_draft.py build DRAFT_ROOT -o labels/gold/gold.jsonl
+
+A draft quotes each claim's exact text; DRAFT_ROOT holds one folder per annotation pass
+(``A`` primary, ``B`` independent second pass) of ``<document stem>.json`` drafts. Drafts hold
+article text and are never committed; only the offsets in the built file are.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from annotator.gold import GoldError, corpus_root, resolve_draft  # noqa: E402
+
+SPLITS_FILE = Path(__file__).resolve().parent.parent / "labels" / "gold" / "splits.json"
+
+
+def check(paths: list[str]) -> int:
+    bad = 0
+    for p in paths:
+        try:
+            rec = resolve_draft(json.loads(Path(p).read_text()), corpus_root(), "?", "?")
+        except (GoldError, KeyError, json.JSONDecodeError) as e:
+            print(f"ERROR {p}: {e}")
+            bad += 1
+            continue
+        counts = collections.Counter(c["label"] for c in rec["claims"])
+        print(f"OK {p}: {len(rec['claims'])} claims {dict(counts)}")
+    return 1 if bad else 0
+
+
+def build(root: str, out: str) -> int:
+    splits = json.loads(SPLITS_FILE.read_text())
+    lines = []
+    for pass_dir in sorted(Path(root).iterdir()):
+        for p in sorted(pass_dir.glob("*.json")):
+            draft = json.loads(p.read_text())
+            rec = resolve_draft(draft, corpus_root(), splits[draft["doc"]], pass_dir.name)
+            lines.append(json.dumps(rec, sort_keys=True))
+    Path(out).write_text("\n".join(lines) + "\n")
+    print(f"wrote {len(lines)} annotated documents to {out}")
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("check")
+    c.add_argument("paths", nargs="+")
+    b = sub.add_parser("build")
+    b.add_argument("root")
+    b.add_argument("-o", "--out", required=True)
+    a = ap.parse_args()
+    return check(a.paths) if a.cmd == "check" else build(a.root, a.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
