@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -111,16 +112,16 @@ def gold_split(split: str, root: str | os.PathLike | None = None) -> list[GoldDo
 # --- turning an annotator's draft (claims quoted as text) into stand-off offsets ---
 
 def _locate(text: str, needle: str, lo: int, hi: int, anchor: int) -> int:
-    """Offset of the occurrence of ``needle`` nearest ``anchor``, preferring [lo, hi)."""
-    inside = text.find(needle, lo, hi)
-    if inside >= 0:
-        return inside
-    before = text.rfind(needle, 0, lo)
-    after = text.find(needle, hi)
-    cands = [p for p in (before, after) if p >= 0]
-    if not cands:
+    """Offset of the whole-word occurrence of ``needle`` nearest ``anchor``, preferring [lo, hi)."""
+    pat = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
+    found = [m.start() for m in pat.finditer(text)] or [m.start() for m in re.finditer(re.escape(needle), text)]
+    if not found:
         return -1
-    return min(cands, key=lambda p: abs(p - anchor))
+    inside = [p for p in found if lo <= p and p + len(needle) <= hi]
+    if inside:
+        return inside[0]
+    # nearest mention, preferring one before the claim (a quotation's speaker precedes it)
+    return min(found, key=lambda p: (abs(p - anchor) * (1 if p < anchor else 2)))
 
 
 def resolve_draft(draft: dict[str, Any], root: Path, split: str, annotator: str) -> dict[str, Any]:

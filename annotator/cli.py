@@ -1,0 +1,155 @@
+"""Command line: parses arguments and calls library functions."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _err(msg: str) -> None:
+    print(f"annotator: {msg}", file=sys.stderr)
+
+
+def cmd_score(a) -> int:
+    from tqdm.auto import tqdm
+
+    from .classify import ModelError, load_classifier
+    from .readers import AtomicJsonlWriter, InputError, read_inputs
+    from .score import score_articles
+
+    try:
+        clf = load_classifier(a.model, threads=a.threads)
+    except ModelError as e:
+        _err(str(e))
+        return 2
+    n_err = 0
+
+    def good_articles():
+        nonlocal n_err
+        for item in read_inputs(a.inputs or ["-"], max_chars=a.max_chars):
+            if isinstance(item, InputError):
+                n_err += 1
+                _err(f"skipped {item}")
+                continue
+            yield item
+
+    n_ok = 0
+    show = sys.stderr.isatty() and not a.quiet
+    with AtomicJsonlWriter(a.output) as out:
+        bar = tqdm(desc="scoring", unit="article", disable=not show)
+        for res in score_articles(good_articles(), clf):
+            d = res.to_dict()
+            out.write(d)
+            n_ok += 1
+            bar.update(1)
+        bar.close()
+    if n_err:
+        _err(f"{n_ok} article(s) scored, {n_err} input(s) skipped")
+    return 0 if n_ok or not n_err else 1
+
+
+def cmd_eval(a) -> int:
+    from .classify import ModelError, load_classifier
+    from .eval import evaluate_gold, evaluate_oracle_segments, public_benchmarks
+    from .gold import GoldError, load_gold, GOLD_DIR
+
+    try:
+        clf = load_classifier(a.model, threads=a.threads)
+        docs = load_gold(a.gold or GOLD_DIR / "gold.jsonl", a.corpus_root, splits=[a.split],
+                         annotator="A")
+    except (ModelError, GoldError, OSError) as e:
+        _err(str(e))
+        return 2
+    report = {"model": {"name": clf.name, "version": clf.version}, "split": a.split,
+              "gold": evaluate_gold(clf, docs),
+              "gold_oracle_segments": evaluate_oracle_segments(clf, docs)}
+    if not a.no_benchmarks:
+        report["benchmarks"] = public_benchmarks(clf, a.corpus_root)
+    text = json.dumps(report, indent=2)
+    print(text)
+    if a.output:
+        Path(a.output).write_text(text + "\n")
+    return 0
+
+
+def cmd_agreement(a) -> int:
+    from .eval import agreement
+    from .gold import GOLD_DIR, GoldError, load_gold
+
+    try:
+        docs = load_gold(a.gold or GOLD_DIR / "gold.jsonl", a.corpus_root)
+    except (GoldError, OSError) as e:
+        _err(str(e))
+        return 2
+    print(json.dumps(agreement(docs), indent=2))
+    return 0
+
+
+def cmd_train(a) -> int:
+    from .train import TrainConfig, train
+
+    cfg = TrainConfig()
+    if a.config:
+        cfg = TrainConfig(**json.loads(Path(a.config).read_text()))
+    for key in ("name", "version", "epochs", "seed"):
+        if getattr(a, key) is not None:
+            setattr(cfg, key, getattr(a, key))
+    out = a.output or f"models/{cfg.name}-v{cfg.version}"
+    try:
+        train(cfg, out)
+    except FileExistsError as e:
+        _err(str(e))
+        return 2
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="annotator", description=__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    s = sub.add_parser("score", help="score articles: claims, labels, sources, profile")
+    s.add_argument("inputs", nargs="*", help=".txt file, folder of .txt, .jsonl file, or - (stdin)")
+    s.add_argument("-o", "--output", help="output JSONL (default stdout)")
+    s.add_argument("--model", help="model directory (default models/CURRENT)")
+    s.add_argument("--max-chars", type=int, default=1_000_000, help="longest article accepted")
+    s.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_score)
+
+    e = sub.add_parser("eval", help="evaluate a model on a gold split and public benchmarks")
+    e.add_argument("--model", help="model directory (default models/CURRENT)")
+    e.add_argument("--split", default="test", choices=["train", "dev", "test"])
+    e.add_argument("--gold", help="gold JSONL (default labels/gold/gold.jsonl)")
+    e.add_argument("--corpus-root", help="corpus root (default ../shared/data)")
+    e.add_argument("-o", "--output", help="also write the JSON report here")
+    e.add_argument("--no-benchmarks", action="store_true", help="gold split only")
+    e.add_argument("--threads", type=int, default=None)
+    e.set_defaults(func=cmd_eval)
+
+    g = sub.add_parser("agreement", help="inter-annotator agreement on doubly annotated gold")
+    g.add_argument("--gold", help="gold JSONL (default labels/gold/gold.jsonl)")
+    g.add_argument("--corpus-root", help="corpus root (default ../shared/data)")
+    g.set_defaults(func=cmd_agreement)
+
+    t = sub.add_parser("train", help="train a new model version")
+    t.add_argument("--config", help="JSON file of TrainConfig fields")
+    t.add_argument("--name")
+    t.add_argument("--version")
+    t.add_argument("--epochs", type=int)
+    t.add_argument("--seed", type=int)
+    t.add_argument("-o", "--output", help="model directory (default models/NAME-vVERSION)")
+    t.set_defaults(func=cmd_train)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Scoring: segment -> attribute -> classify -> profile, one ArticleResult per article."""
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Protocol, Sequence
+
+from .attribute import attribute
+from .labels import claim_labels, factual_labels
+from .records import Article, ArticleResult, Claim
+from .segment import segment
+
+SPECULATION = "speculation"
+
+
+class Classifier(Protocol):
+    name: str
+    version: str
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]: ...
+
+
+def extract_claims(text: str, headline: bool = True) -> list[Claim]:
+    """Unlabeled claims with their sources and cues (no model needed)."""
+    spans = segment(text, headline=headline)
+    return [Claim(start=s.start, end=s.end, text=s.text, source=src, cue=cue)
+            for s, (src, cue) in zip(spans, attribute(text, spans))]
+
+
+def profile(claims: Sequence[Claim]) -> dict:
+    """The article-level profile of TAXONOMY.md section 4, derived only from claims."""
+    n = len(claims)
+    labels = claim_labels()
+    counts = {lab: sum(c.label == lab for c in claims) for lab in labels}
+    factual = [c for c in claims if c.label in factual_labels()]
+    sources = {(c.source.type, c.source.span.text.lower()) for c in claims
+               if c.source.span is not None}
+    sources |= {("author", "")} if any(c.source.type == "author" for c in claims) else set()
+    return {
+        "n_claims": n,
+        "label_counts": counts,
+        "label_shares": {lab: (counts[lab] / n if n else 0.0) for lab in labels},
+        "unsourced_fact_share": (sum(c.source.type == "author" for c in factual) / len(factual)
+                                 if factual else 0.0),
+        "anonymous_source_share": (sum(c.source.type == "anonymous" for c in claims) / n
+                                   if n else 0.0),
+        "n_distinct_sources": len(sources),
+    }
+
+
+def _label(claim: Claim, probs: dict[str, float]) -> Claim:
+    label = max(probs, key=probs.get)
+    return Claim(start=claim.start, end=claim.end, text=claim.text, label=label,
+                 score=round(probs[label], 6), scores={k: round(v, 6) for k, v in probs.items()},
+                 source=claim.source, cue=claim.cue)
+
+
+def score_articles(articles: Iterable[Article], classifier: Classifier,
+                   chunk_claims: int = 512, headline: bool = True) -> Iterator[ArticleResult]:
+    """Score articles lazily, batching claims across articles for the classifier."""
+    pending: list[tuple[Article, list[Claim]]] = []
+    n_pending = 0
+
+    def flush():
+        pairs = [(c.source.type, c.text) for _, cl in pending for c in cl]
+        probs = iter(classifier.predict(pairs))
+        for art, cl in pending:
+            labeled = tuple(_label(c, next(probs)) for c in cl)
+            yield ArticleResult(id=art.id, claims=labeled, profile=profile(labeled),
+                                model={"name": classifier.name, "version": classifier.version},
+                                meta=art.meta)
+
+    for art in articles:
+        claims = extract_claims(art.text, headline)
+        pending.append((art, claims))
+        n_pending += len(claims)
+        if n_pending >= chunk_claims:
+            yield from flush()
+            pending, n_pending = [], 0
+    if pending:
+        yield from flush()
+
+
+def score_text(text: str, classifier: Classifier, id: str = "article") -> ArticleResult:
+    return next(score_articles([Article(id, text)], classifier))
