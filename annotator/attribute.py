@@ -23,13 +23,13 @@ believed thinks think thought feels felt hopes hoped fears feared expects expect
 argued wondered concluded observed posted mentioned disclosed revealed alleged alleges
 """.split()
 CUE_RE = re.compile(
-    r"\b(?:according to|pointed out|went on to say|in a statement|told reporters|"
+    r"\b(?:[Aa]ccording to|pointed out|went on to say|in a statement|told reporters|"
     + "|".join(sorted(set(_CUE_WORDS), key=len, reverse=True)) + r")\b")
 _AUX = set("also later then has had have was is were are did does do previously repeatedly recently "
            "once never further again reportedly allegedly publicly privately earlier first "
            "had been has been".split())
 _BOUNDARY = set("that and but or while when as because which who whom whose where if though "
-                "although since after before than so nor whether".split())
+                "although since after before than so nor whether to not also".split())
 PRONOUNS = {"he": "sg", "she": "sg", "they": "pl", "i": "self", "we": "self", "it": "it",
             "him": "sg", "her": "sg"}
 
@@ -65,10 +65,17 @@ ANONYMOUS = re.compile(
     r"republicans|conservatives|liberals|activists|some|others|many|officials familiar|"
     r"person familiar|someone|observers|strategists|members|fans|protesters|scholars)\b",
     re.I)
-_NAME = re.compile(r"(?:[A-Z][\w’'\-]*\.?)(?:\s+(?:[A-Z][\w’'\-]*\.?|de|van|von|al-\w+))*")
+_NAME = re.compile(r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*)(?:\s+(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*|"
+                   r"(?:de|van|von)\b|al-\w+))*")
+_APPOSITION = re.compile(r"(?:^|[,“”\"]\s*|\b(?:and|but)\s+)((?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]*),"
+                         r"\s[^,“”\"]{1,80},\s*$")
 _STOP_CAP = {"The", "A", "An", "But", "And", "In", "On", "At", "For", "With", "After", "Before",
              "When", "While", "As", "Asked", "Speaking", "Hours", "Meanwhile", "However", "Still",
-             "Then", "Later", "Earlier", "Also", "Yet", "So", "Now", "Today", "Yesterday"}
+             "Then", "Later", "Earlier", "Also", "Yet", "So", "Now", "Today", "Yesterday", "Some",
+             "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+             "It", "This", "That", "There", "These", "Those", "I", "We", "Don’t", "Editor’s"}
+# Subjects that are never a claim's source: the writer ("I", "we" outside quotes), expletives.
+_NOT_SUBJECT = {"it", "this", "that", "there", "i", "we", "you", "which", "what", "who"}
 
 
 @dataclass
@@ -112,11 +119,15 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
         if end - start > 80:
             break
     del gap_start
-    return (start, end) if start < end else None
+    if start >= end or text[start:end].lower() in _NOT_SUBJECT:
+        return None
+    return start, end
 
 
 def _shorten(text: str, start: int, end: int) -> tuple[int, int]:
     """Shortest span naming the source: a name (with an official title kept), else the phrase."""
+    while end > start and text[end - 1] in ".,;:" and not _is_abbrev_end(text[start:end]):
+        end -= 1
     phrase = text[start:end]
     names = [m for m in _NAME.finditer(phrase) if m.group().split()[0] not in _STOP_CAP]
     if not names:
@@ -133,12 +144,31 @@ def _shorten(text: str, start: int, end: int) -> tuple[int, int]:
     return a, b
 
 
-def _type_of(phrase: str, context: str, mem: _Memory) -> str:
+def _is_abbrev_end(phrase: str) -> bool:
+    return bool(re.search(r"\b(?:Jr|Sr|Inc|Corp|Co|Ltd|[A-Z])\.$", phrase))
+
+
+def _last_named(text: str, pos: int, mem: _Memory) -> str | None:
+    """Type of the last named, remembered person mentioned before ``pos``."""
+    for m in reversed(list(_NAME.finditer(text, max(0, pos - 600), pos))):
+        surname = m.group().split()[-1].rstrip(".’'")
+        if surname in mem.names:
+            return mem.names[surname]
+    return None
+
+
+def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int = 0) -> str:
     low = phrase.lower().strip()
     if low in PRONOUNS:
         kind = PRONOUNS[low]
         last = mem.last_pl if kind == "pl" else mem.last_sg
+        if kind == "sg" and text:
+            named = _last_named(text, pos, mem)
+            if named:
+                return named
         return last[0] if last else ("anonymous" if kind == "pl" else "person")
+    if len(low.split()) <= 3 and ANONYMOUS.fullmatch(low) and not OFFICIAL_TITLES.search(low):
+        return "anonymous"
     if NOT_OFFICIAL.search(context) and not re.search(r"\b(?:spokes|official)", phrase, re.I):
         return "organization" if re.search(r"\bcampaign\b", phrase, re.I) else "person"
     names = [m.group() for m in _NAME.finditer(phrase) if m.group().split()[0] not in _STOP_CAP]
@@ -148,6 +178,9 @@ def _type_of(phrase: str, context: str, mem: _Memory) -> str:
             return mem.names[surname]
     if MEDIA.search(phrase) and not OFFICIAL_TITLES.search(phrase):
         return "media"
+    if re.search(r"\bspokes(?:man|woman|person)\b", phrase, re.I) and ORGANIZATION.search(
+            phrase + " " + context[-40:]) and not re.search(r"\bcampaign\b", phrase, re.I):
+        return "organization"
     if OFFICIAL_TITLES.search(phrase) or OFFICIAL_TITLES.search(context[-40:]):
         return "official"
     if ORGANIZATION.search(phrase):
@@ -164,17 +197,21 @@ def remember_names(text: str) -> dict[str, str]:
     names: dict[str, str] = {}
     for m in _NAME.finditer(text):
         toks = m.group().split()
-        if len(toks) < 2 or toks[0] in _STOP_CAP:
+        if toks[0] in _STOP_CAP:
+            toks = toks[1:]
+        if len(toks) < 2 or ORGANIZATION.search(m.group()) or MEDIA.search(m.group()):
             continue
         surname = toks[-1].rstrip(".’'")
         if surname in names:
             continue
-        before = text[max(0, m.start() - 60):m.start()]
-        before = re.split(r"[.;:“”\"]", before)[-1]
-        full = before + m.group()
-        if NOT_OFFICIAL.search(full):
+        # the title may precede the name directly or as an appositive ("The minister, Lou Jiwei")
+        before = re.split(r"[.;:“”\"]|\band\b", text[max(0, m.start() - 60):m.start()])[-1]
+        after = re.split(r"[.;:“”\"]", text[m.end():m.end() + 60])[0]
+        after = after.split(",")[1] if after.startswith(",") and after.count(",") >= 1 else ""
+        desc = before + " " + " ".join(toks[:-1]) + " " + after
+        if NOT_OFFICIAL.search(desc):
             names[surname] = "person"
-        elif OFFICIAL_TITLES.search(" ".join(toks[:-2]) + " " + before[-35:]):
+        elif OFFICIAL_TITLES.search(desc):
             names[surname] = "official"
         else:
             names[surname] = "person"
@@ -227,13 +264,17 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             continue
         # inverted frame after a quote: ', said Sen. Lee' / '” said the mayor'
         if re.search(r"[,”\"]\s*$", c[:m.start()]):
-            np = re.match(r"\s+((?:[\w.’'\-&]+\s*){1,7}?)(?=[,.;]|$|\s(?:in|on|at|during|who|"
-                          r"after|before|when|while|to|of)\b)", text[ce:claim.end])
+            np = re.match(r"\s+((?:[A-Z]|the\b|a\b|an\b|one\b|his\b|her\b)(?:[\w.’'\-&]+\s*){0,7}?)"
+                          r"(?=[,.;]|$|\s(?:in|on|at|during|who|after|before|when|while|to|of|"
+                          r"[A-Z][a-z]+day)\b)", text[ce:claim.end])
             if np:
                 a, b = ce + np.start(1), ce + np.end(1)
                 while b > a and text[b - 1].isspace():
                     b -= 1
                 return _shorten(text, a, b), cue
+        appos = _APPOSITION.search(c, 0, m.start())
+        if appos:
+            return _shorten(text, claim.start + appos.start(1), claim.start + appos.end(1)), cue
         subj = _tokens_back(text, claim.start, cs)
         if subj:
             return _shorten(text, *subj), cue
@@ -265,7 +306,7 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
             (a, b), cue = frame
             phrase = text[a:b]
             context = text[max(0, a - 60):b]
-            stype = _type_of(phrase, context, mem)
+            stype = _type_of(phrase, context, mem, text, a)
             src = Source(stype, Span(a, b, phrase))
             if phrase.lower() not in PRONOUNS:
                 if stype in ("official", "person"):

@@ -77,24 +77,33 @@ class ClaimClassifier:
     max_length: int = 128
     batch_size: int = 32
 
+    source_types: tuple[str, ...] = ()
+    source_temperature: float = 1.0
+
     @torch.inference_mode()
-    def predict(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
-        """Calibrated label probabilities for (source type, claim text) pairs, in input order."""
+    def predict(self, pairs: Sequence[tuple[str, str]]
+                ) -> list[tuple[dict[str, float], dict[str, float] | None]]:
+        """For (extracted source type, claim text) pairs, in input order: calibrated label
+        probabilities and, when the model has a source head, source-type probabilities."""
         if not pairs:
             return []
+        has_source = bool(self.source_types) and "source" in self.model.heads
         enc = self.tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation="only_second",
                              max_length=self.max_length)
         order = sorted(range(len(pairs)), key=lambda i: len(enc["input_ids"][i]))
-        probs: list[list[float] | None] = [None] * len(pairs)
+        out: list = [None] * len(pairs)
         for k in range(0, len(order), self.batch_size):
             idx = order[k:k + self.batch_size]
             batch = self.tokenizer.pad({key: [enc[key][i] for i in idx] for key in enc.keys()},
                                        return_tensors="pt")
-            logits = self.model(**batch)
-            p = torch.softmax(logits / self.temperature, dim=-1)
-            for i, row in zip(idx, p.tolist()):
-                probs[i] = row
-        return [dict(zip(self.labels, row)) for row in probs]
+            pooled = self.model.pooled(**batch)
+            p = torch.softmax(self.model.heads["labels"](pooled) / self.temperature, -1).tolist()
+            q = (torch.softmax(self.model.heads["source"](pooled) / self.source_temperature, -1)
+                 .tolist() if has_source else [None] * len(idx))
+            for i, prow, qrow in zip(idx, p, q):
+                out[i] = (dict(zip(self.labels, prow)),
+                          None if qrow is None else dict(zip(self.source_types, qrow)))
+        return out
 
 
 def save_model_dir(model: ClaimModel, tokenizer, meta: dict, out_dir: str | os.PathLike) -> Path:
@@ -139,4 +148,6 @@ def load_classifier(path: str | os.PathLike | None = None, threads: int | None =
         raise ModelError(f"model directory {path} could not be loaded: {e}".splitlines()[0]) from e
     model.eval()
     return ClaimClassifier(model, tokenizer, tuple(meta["labels"]), float(meta["temperature"]),
-                           meta["name"], meta["version"], int(meta.get("max_length", 128)))
+                           meta["name"], meta["version"], int(meta.get("max_length", 128)),
+                           source_types=tuple(meta.get("source_types", ())),
+                           source_temperature=float(meta.get("source_temperature", 1.0)))

@@ -97,17 +97,16 @@ def evaluate_oracle_segments(classifier: Classifier, docs: Sequence[GoldDoc]) ->
 
     pairs = []
     for d in docs:
-        spans = [c for c in d.claims]
-        srcs = attribute(d.text, [type("S", (), {"start": c.start, "end": c.end, "text": c.text})()
-                                  for c in spans])
+        spans = list(d.claims)
+        srcs = attribute(d.text, spans)
         probs = classifier.predict([(s.type, c.text) for c, (s, _) in zip(spans, srcs)])
-        pairs += [(c.label, max(p, key=p.get)) for c, p in zip(spans, probs)]
+        pairs += [(c.label, max(p, key=p.get)) for c, (p, _) in zip(spans, probs)]
     return label_report(pairs)
 
 
 def _sentence_claims(sentences: list[str], classifier: Classifier) -> list[tuple[Claim, ...]]:
     arts = (Article(str(i), s) for i, s in enumerate(sentences))
-    return [r.claims for r in score_articles(arts, classifier, headline=False)]
+    return [r.claims for r in score_articles(arts, classifier)]
 
 
 def _binary(gold: list[int], pred: list[int]) -> dict:

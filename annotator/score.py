@@ -5,7 +5,7 @@ from typing import Iterable, Iterator, Protocol, Sequence
 
 from .attribute import attribute
 from .labels import claim_labels, factual_labels
-from .records import Article, ArticleResult, Claim
+from .records import Article, ArticleResult, Claim, Source
 from .segment import segment
 
 SPECULATION = "speculation"
@@ -15,12 +15,13 @@ class Classifier(Protocol):
     name: str
     version: str
 
-    def predict(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]: ...
+    def predict(self, pairs: Sequence[tuple[str, str]]
+                ) -> list[tuple[dict[str, float], dict[str, float] | None]]: ...
 
 
-def extract_claims(text: str, headline: bool = True) -> list[Claim]:
+def extract_claims(text: str) -> list[Claim]:
     """Unlabeled claims with their sources and cues (no model needed)."""
-    spans = segment(text, headline=headline)
+    spans = segment(text)
     return [Claim(start=s.start, end=s.end, text=s.text, source=src, cue=cue)
             for s, (src, cue) in zip(spans, attribute(text, spans))]
 
@@ -46,15 +47,27 @@ def profile(claims: Sequence[Claim]) -> dict:
     }
 
 
-def _label(claim: Claim, probs: dict[str, float]) -> Claim:
+def _label(claim: Claim, probs: dict[str, float], source_probs: dict[str, float] | None) -> Claim:
+    """Apply the model: the label, and the source type when the model corrects the rules'.
+
+    A model-corrected type keeps the rules' span when there is one; a claim the model judges
+    the writer's own (author) loses its span and cue.
+    """
     label = max(probs, key=probs.get)
+    source, cue = claim.source, claim.cue
+    if source_probs:
+        stype = max(source_probs, key=source_probs.get)
+        if stype == "author":
+            source, cue = Source("author"), None
+        elif stype != source.type:
+            source = Source(stype, source.span)
     return Claim(start=claim.start, end=claim.end, text=claim.text, label=label,
                  score=round(probs[label], 6), scores={k: round(v, 6) for k, v in probs.items()},
-                 source=claim.source, cue=claim.cue)
+                 source=source, cue=cue)
 
 
 def score_articles(articles: Iterable[Article], classifier: Classifier,
-                   chunk_claims: int = 512, headline: bool = True) -> Iterator[ArticleResult]:
+                   chunk_claims: int = 512) -> Iterator[ArticleResult]:
     """Score articles lazily, batching claims across articles for the classifier."""
     pending: list[tuple[Article, list[Claim]]] = []
     n_pending = 0
@@ -63,13 +76,13 @@ def score_articles(articles: Iterable[Article], classifier: Classifier,
         pairs = [(c.source.type, c.text) for _, cl in pending for c in cl]
         probs = iter(classifier.predict(pairs))
         for art, cl in pending:
-            labeled = tuple(_label(c, next(probs)) for c in cl)
+            labeled = tuple(_label(c, *next(probs)) for c in cl)
             yield ArticleResult(id=art.id, claims=labeled, profile=profile(labeled),
                                 model={"name": classifier.name, "version": classifier.version},
                                 meta=art.meta)
 
     for art in articles:
-        claims = extract_claims(art.text, headline)
+        claims = extract_claims(art.text)
         pending.append((art, claims))
         n_pending += len(claims)
         if n_pending >= chunk_claims:

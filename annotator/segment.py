@@ -25,15 +25,22 @@ CLOSE_QUOTES = "\"”’»"
 CLOSERS = CLOSE_QUOTES + ")]'"
 
 _SENT_END = re.compile(r"[.!?…]+[" + re.escape(CLOSERS) + r"]*")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w.]*)$")
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’\- ]{1,40}(?:,\s*[A-Z][A-Za-z.\- ]{1,25})?\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+"
     r"|\([A-Z][A-Za-z ]{1,25}\)\s*[—–-]{1,2}\s+)")
 _BYLINE = re.compile(r"^(?:by|written by|posted by|photo(?: by)?|image|credit|source)\b[\s:]", re.I)
 _TEASER = re.compile(r"^(?:\[.*\]|\(.*\)|related:|read more|see also|follow |click here|watch:|"
                      r"sign up|subscribe|this (?:story|article) (?:has been|was) updated)", re.I)
+_CREDIT = re.compile(r"(?:\s/\s|\bvia\s)[\w .&]+\.?$|^[A-Z][A-Z .,]+\d*\s*\([A-Z]+\)\.?$|"
+                     r"^[A-Z][A-Z ]{0,30}\.$|^\w\.$")
+_ASKED = re.compile(r"\?[" + "\"”’'" + r"]+,?\s+(?:[\w.’'\-]+\s+){0,4}(?:asked|said|says|added|"
+                    r"continued|wondered)\b")
+_LIST_ITEM = re.compile(r"\((?:last week:\s*)?\d+\.?\)\.?$|^\d+\.$", re.I)
+_MARKUP = re.compile(r"(?:<[^>]{1,200}>\s*)+")
+_FRAME_AFTER = re.compile(r"\s*(?:[A-Z][\w.’'\-]*\s+){1,4}(?:said|says|added|asked|told|continued|"
+                          r"wrote|tweeted|explained|replied|responded|insisted)\b")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
-_CLAUSE_SPLIT = re.compile(r"\s*;\s+|\s+[—–]\s+|\s+--\s+")
 _LETTER = re.compile(r"\w", re.UNICODE)
 
 
@@ -73,8 +80,8 @@ def _next_starts_sentence(text: str, pos: int) -> bool:
         return True
     if i == pos:  # no space after the punctuation: "3.5", "U.S.A"
         return False
-    ch = text[i]
-    return ch.isupper() or ch.isdigit() or ch in OPEN_QUOTES + "([" or not ch.isalpha()
+    # anything but a lowercase letter can start a sentence (caseless scripts included)
+    return not text[i].islower()
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -91,6 +98,9 @@ def split_sentences(text: str) -> list[Sentence]:
                 if not (punct_end >= p_end):
                     continue
             if punct_end < p_end and not _next_starts_sentence(text, punct_end):
+                continue
+            # ‘“Wonderful!” Trump said.’ — the frame after a quoted ?/! ends the same sentence
+            if text[punct_end - 1] in CLOSE_QUOTES and _FRAME_AFTER.match(text, punct_end, p_end):
                 continue
             bounds.append(punct_end)
         bounds.append(p_end)
@@ -120,19 +130,24 @@ def _quote_state(sentence: str, open_before: bool) -> bool:
     return state
 
 
-def is_non_claim(sentence: str, first_line: bool) -> bool:
+def is_non_claim(sentence: str) -> bool:
     """Headlines that are labels, bylines, teasers, URLs, pure questions, fragments."""
     s = sentence.strip()
     if not _LETTER.search(s):
         return True
     if _URL.match(s) or _BYLINE.match(s) or _TEASER.match(s):
         return True
-    if s.rstrip(CLOSERS).endswith("?"):
+    if s.rstrip(CLOSERS).endswith("?") or _ASKED.search(s):
         return True
+    if _CREDIT.search(s) and len(s.split()) <= 8:
+        return True
+    s = _MARKUP.sub("", s, count=1) if s.startswith("<") else s
     words = s.split()
-    if len(words) < 3 and not s.endswith((".", "!")):
+    if not words or len(words) < 3 and not s.rstrip(CLOSERS).endswith((".", "!")):
         return True
-    if first_line and not s.rstrip(CLOSERS).endswith((".", "!")):
+    if len(words) == 1 or _LIST_ITEM.search(s) or (len(words) <= 4 and s[0] in "-–—"):
+        return True
+    if len(words) <= 3 and s.upper() == s:
         return True
     return False
 
@@ -142,40 +157,21 @@ def _dateline_end(text: str, start: int, end: int) -> int:
     return start + m.end() if m else start
 
 
-def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split a sentence at semicolons and clause dashes; the separator belongs to neither part."""
-    seps = list(_CLAUSE_SPLIT.finditer(text, start, end))
-    dashes = [m for m in seps if ";" not in m.group()]
-    if len(dashes) > 1:
-        # a dash pair brackets an aside ("X — a former aide — said"): not a clause split
-        seps = [m for m in seps if ";" in m.group()]
-    parts, cursor = [], start
-    for m in seps:
-        if len(text[cursor:m.start()].split()) < 4 or len(text[m.end():end].split()) < 4:
-            continue
-        parts.append((cursor, m.start()))
-        cursor = m.end()
-    parts.append((cursor, end))
-    return [p for p in (_strip(text, a, b) for a, b in parts) if p[0] < p[1]]
-
-
-def segment(text: str, headline: bool = True, split_clauses_at_separators: bool = True
-            ) -> list[Span]:
+def segment(text: str) -> list[Span]:
     """Claim spans of an article, in document order.
 
-    ``headline``: the first paragraph may be a headline (articles); False for lone sentences.
+    Headlines are kept: in the gold train+dev data 40 of 42 headlines assert something.
+    Sentences are not split at semicolons or dashes: the taxonomy splits there only when the parts
+    differ in label or source, and on the gold train+dev split always splitting there lowered
+    segmentation F1 (0.914 -> 0.901), most dashes bracketing asides.
     """
     claims: list[Span] = []
-    first_para = None
     for sent in split_sentences(text):
-        if first_para is None:
-            first_para = sent.paragraph
-        if is_non_claim(sent.text, first_line=headline and sent.paragraph == first_para):
+        if is_non_claim(sent.text):
             continue
-        s = _dateline_end(text, sent.start, sent.end)
-        pieces = split_clauses(text, s, sent.end) if split_clauses_at_separators else [(s, sent.end)]
-        for a, b in pieces:
-            a, b = _strip(text, a, b)
-            if a < b and _LETTER.search(text[a:b]):
-                claims.append(Span(a, b, text[a:b]))
+        a = _dateline_end(text, sent.start, sent.end)
+        markup = _MARKUP.match(text, a, sent.end)
+        a, b = _strip(text, markup.end() if markup else a, sent.end)
+        if a < b and _LETTER.search(text[a:b]):
+            claims.append(Span(a, b, text[a:b]))
     return claims

@@ -24,7 +24,8 @@ from torch import nn
 from . import corpora
 from .classify import ClaimModel, base_encoder_dir, claim_input, mean_pool, save_model_dir
 from .gold import GOLD_DIR, gold_split, sha256_text
-from .labels import claim_labels
+from .attribute import attribute
+from .labels import claim_labels, source_types
 
 AUX_TEXT = "sentence"  # first segment for auxiliary examples, which have no extracted source
 
@@ -65,10 +66,17 @@ def _sample(rows: list, n: int, rng: random.Random) -> list:
     return rows if len(rows) <= n else rng.sample(rows, n)
 
 
-def gold_examples(split: str, root=None) -> list[Example]:
-    lab = {name: i for i, name in enumerate(claim_labels())}
-    return [Example("labels", *claim_input(c.text, c.source.type), lab[c.label])
-            for doc in gold_split(split, root) for c in doc.claims]
+def gold_examples(split: str, root=None, head: str = "labels") -> list[Example]:
+    """Gold claims as examples of one head. The input carries the source type that the rules
+    extract for the gold span (not the gold type), so training sees what inference sees."""
+    target = ({name: i for i, name in enumerate(claim_labels())} if head == "labels"
+              else {name: i for i, name in enumerate(source_types())})
+    out = []
+    for doc in gold_split(split, root):
+        for c, (src, _) in zip(doc.claims, attribute(doc.text, doc.claims)):
+            y = target[c.label] if head == "labels" else target[c.source.type]
+            out.append(Example(head, *claim_input(c.text, src.type), y))
+    return out
 
 
 def aux_examples(cfg: TrainConfig, exclude_docs: set[str], rng: random.Random
@@ -235,14 +243,17 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
     base = base_encoder_dir()
     tokenizer = AutoTokenizer.from_pretrained(base)
     encoder = AutoModel.from_pretrained(base, add_pooling_layer=False)
-    heads = {"labels": len(claim_labels()), "subj": 2, "uncertain": 2, "attributed": 2}
+    heads = {"labels": len(claim_labels()), "source": len(source_types()), "subj": 2,
+             "uncertain": 2, "attributed": 2}
     model = ClaimModel(encoder, heads, cfg.dropout)
 
     gold_train = gold_examples("train", cfg.corpus_root)
+    gold_train_src = gold_examples("train", cfg.corpus_root, head="source")
     gold_dev = gold_examples("dev", cfg.corpus_root)
+    gold_dev_src = gold_examples("dev", cfg.corpus_root, head="source")
     gold_docs = {json.loads(line)["doc"] for line in open(cfg.gold_file) if line.strip()}
     aux, data_cards = aux_examples(cfg, gold_docs, rng)
-    examples = gold_train + gold_dev + aux
+    examples = gold_train + gold_dev + gold_dev_src + gold_train_src + aux
     _log(f"examples: gold train {len(gold_train)}, gold dev {len(gold_dev)}, aux {len(aux)}", log)
 
     for p in encoder.embeddings.parameters():
@@ -254,8 +265,11 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
     _log(f"cached frozen-layer features in {time.time() - t0:.0f}s", log)
 
     n_tr, n_dev = len(gold_train), len(gold_dev)
-    train_idx = list(range(n_tr)) * cfg.gold_repeat + list(range(n_tr + n_dev, len(examples)))
+    src_start = n_tr + 2 * n_dev
+    train_idx = (list(range(n_tr)) + list(range(src_start, src_start + n_tr))) * cfg.gold_repeat \
+        + list(range(src_start + n_tr, len(examples)))
     dev_idx = list(range(n_tr, n_tr + n_dev))
+    dev_src_idx = list(range(n_tr + n_dev, src_start))
     lengths = [len(x) for x in feats.ids]
     counts = Counter(e.y for e in gold_train)
     label_weights = torch.tensor([1.0 / math.sqrt(max(counts[c], 1)) for c in range(heads["labels"])])
@@ -273,6 +287,7 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
 
     best, best_state, history = -1.0, None, []
     y_dev = torch.tensor([examples[i].y for i in dev_idx])
+    y_dev_src = torch.tensor([examples[i].y for i in dev_src_idx])
     model.train()
     bar = tqdm(total=total, desc="training", unit="step", disable=log is None)
     for epoch in range(cfg.epochs):
@@ -285,6 +300,8 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
             logits = top_forward(model, h, mask, head, cfg.freeze_layers)
             if head == "labels":
                 loss = nn.functional.cross_entropy(logits, y, weight=label_weights)
+            elif head == "source":
+                loss = nn.functional.cross_entropy(logits, y)
             else:
                 loss = cfg.aux_weight * nn.functional.cross_entropy(logits, y)
             loss.backward()
@@ -296,9 +313,12 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
             bar.update(1)
         dev_logits = predict_logits(model, feats, dev_idx, "labels", cfg)
         f1 = macro_f1(y_dev.tolist(), dev_logits.argmax(-1).tolist(), heads["labels"])
+        src_logits = predict_logits(model, feats, dev_src_idx, "source", cfg)
+        src_acc = (src_logits.argmax(-1) == y_dev_src).float().mean().item()
         history.append({"epoch": epoch + 1, "train_loss": running / max(1, len(batches)),
-                        "dev_label_macro_f1": round(f1, 4)})
-        _log(f"epoch {epoch + 1}: loss {running / max(1, len(batches)):.4f} dev macro-F1 {f1:.4f}", log)
+                        "dev_label_macro_f1": round(f1, 4), "dev_source_type_acc": round(src_acc, 4)})
+        _log(f"epoch {epoch + 1}: loss {running / max(1, len(batches)):.4f} dev macro-F1 {f1:.4f} "
+             f"dev source-type acc {src_acc:.4f}", log)
         if f1 > best:
             best = f1
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -306,11 +326,15 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
     model.load_state_dict(best_state)
     dev_logits = predict_logits(model, feats, dev_idx, "labels", cfg)
     temperature = fit_temperature(dev_logits, y_dev)
+    source_temperature = fit_temperature(predict_logits(model, feats, dev_src_idx, "source", cfg),
+                                         y_dev_src)
 
     gold_path = Path(cfg.gold_file)
     meta = {"name": cfg.name, "version": cfg.version, "labels": list(claim_labels()),
             "label2id": {k: i for i, k in enumerate(claim_labels())}, "heads": heads,
-            "temperature": temperature, "max_length": cfg.max_length, "pooling": "mean",
+            "temperature": temperature, "source_types": list(source_types()),
+            "source_temperature": source_temperature, "max_length": cfg.max_length,
+            "pooling": "mean",
             "input": "text pair: (extracted source type, claim text)"}
     save_model_dir(model, tokenizer, meta, out_dir)
     (out_dir / "training_config.json").write_text(json.dumps(asdict(cfg), indent=2))

@@ -1,0 +1,68 @@
+import pytest
+
+from annotator.score import extract_claims
+
+
+def first(text):
+    claims = extract_claims(text)
+    for c in claims:
+        assert text[c.start:c.end] == c.text
+        if c.source.span:
+            sp = c.source.span
+            assert text[sp.start:sp.end] == sp.text
+        if c.cue:
+            assert text[c.cue.start:c.cue.end] == c.cue.text
+    return claims[0]
+
+
+@pytest.mark.parametrize("text,stype,span,cue", [
+    ("The convoy was destroyed, the defense ministry said.", "official", "the defense ministry", "said"),
+    ("Police said the fire may have been set deliberately.", "official", "Police", "said"),
+    ("“The plan is reckless,” said Finance Minister Ana Ruiz.", "official", "Finance Minister Ana Ruiz", "said"),
+    ("Tom Keller, a nurse from Eastport, said the wait was three hours.", "person", "Tom Keller", "said"),
+    ("The company laid off 200 workers in March, Reuters reported.", "media", "Reuters", "reported"),
+    ("According to a university study, rents rose 12 percent.", "media", "a university study", "According to"),
+    ("The Tenants Union said rents rose 12 percent.", "organization", "The Tenants Union", "said"),
+    ("Witnesses said the car was speeding.", "anonymous", "Witnesses", "said"),
+    ("The bridge reopened on Monday.", "author", None, None),
+])
+def test_source_type_span_and_cue(text, stype, span, cue):
+    c = first(text)
+    assert c.source.type == stype
+    assert (c.source.span.text if c.source.span else None) == span
+    assert (c.cue.text if c.cue else None) == cue
+
+
+def test_candidate_is_a_person_and_senator_is_official():
+    text = ("Presidential candidate Maria Lopez spoke in Ohio. Sen. Paul Grant spoke too. "
+            "Lopez said the tax was unfair. Grant said the tax was fair.")
+    claims = extract_claims(text)
+    assert claims[2].source.type == "person"
+    assert claims[3].source.type == "official"
+
+
+def test_quotation_sentences_share_the_speaker():
+    text = "Union leader Priya Nair said, “We were ignored. Nobody listened.” The talks ended."
+    claims = extract_claims(text)
+    assert [c.source.span.text if c.source.span else None for c in claims] == [
+        "Priya Nair", "Priya Nair", None]
+    assert claims[1].cue is None
+
+
+def test_frame_after_quote_backfills_earlier_quoted_sentence():
+    text = "“We were ignored.” “Nobody listened,” Nair said."
+    claims = extract_claims(text)
+    assert all(c.source.span and c.source.span.text == "Nair" for c in claims)
+
+
+def test_reporting_verb_inside_a_quote_is_not_the_frame():
+    text = "Adelson said, “I saw that Trump said his approval was 41 percent.”"
+    c = first(text)
+    assert c.source.span.text == "Adelson"
+
+
+def test_pronoun_source_takes_the_type_of_the_last_speaker():
+    text = "Mayor Ana Ruiz opened the hall. “It is finished,” she said."
+    claims = extract_claims(text)
+    assert claims[1].source.span.text == "she"
+    assert claims[1].source.type == "official"
