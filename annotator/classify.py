@@ -112,7 +112,10 @@ def save_model_dir(model: ClaimModel, tokenizer, meta: dict, out_dir: str | os.P
     if out_dir.exists():
         raise FileExistsError(f"{out_dir} exists; model versions are never overwritten")
     out_dir.mkdir(parents=True)
-    model.encoder.save_pretrained(out_dir)
+    # fp16 on disk halves the repository cost of each version; loading casts back to fp32
+    import copy
+
+    copy.deepcopy(model.encoder).half().save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
     torch.save(model.heads.state_dict(), out_dir / "heads.pt")
     (out_dir / "annotator.json").write_text(json.dumps(meta, indent=2))
@@ -140,7 +143,7 @@ def load_classifier(path: str | os.PathLike | None = None, threads: int | None =
         torch.set_num_threads(threads)
     meta = json.loads((path / "annotator.json").read_text())
     try:
-        encoder = AutoModel.from_pretrained(path, add_pooling_layer=False)
+        encoder = AutoModel.from_pretrained(path, add_pooling_layer=False, torch_dtype=torch.float32)
         tokenizer = AutoTokenizer.from_pretrained(path)
         model = ClaimModel(encoder, meta["heads"])
         model.heads.load_state_dict(torch.load(path / "heads.pt", map_location="cpu"))

@@ -40,6 +40,8 @@ def cmd_score(a) -> int:
         bar = tqdm(desc="scoring", unit="article", disable=not show)
         for res in score_articles(good_articles(), clf):
             d = res.to_dict()
+            if a.no_text:
+                d.pop("text", None)
             out.write(d)
             n_ok += 1
             bar.update(1)
@@ -54,6 +56,9 @@ def cmd_eval(a) -> int:
     from .eval import evaluate_gold, evaluate_oracle_segments, public_benchmarks
     from .gold import GoldError, load_gold, GOLD_DIR
 
+    if a.update_card and (a.split != "test" or a.no_benchmarks):
+        _err("--update-card needs the full report on the test split")
+        return 2
     try:
         clf = load_classifier(a.model, threads=a.threads)
         docs = load_gold(a.gold or GOLD_DIR / "gold.jsonl", a.corpus_root, splits=[a.split],
@@ -70,6 +75,11 @@ def cmd_eval(a) -> int:
     print(text)
     if a.output:
         Path(a.output).write_text(text + "\n")
+    if a.update_card:
+        from .classify import default_model_dir
+        from .modelcard import write_model_card
+
+        print(f"updated {write_model_card(a.model or default_model_dir(), report)}", file=sys.stderr)
     return 0
 
 
@@ -115,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-chars", type=int, default=1_000_000, help="longest article accepted")
     s.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--no-text", action="store_true", help="leave article text out of the output")
     s.set_defaults(func=cmd_score)
 
     e = sub.add_parser("eval", help="evaluate a model on a gold split and public benchmarks")
@@ -124,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--corpus-root", help="corpus root (default ../shared/data)")
     e.add_argument("-o", "--output", help="also write the JSON report here")
     e.add_argument("--no-benchmarks", action="store_true", help="gold split only")
+    e.add_argument("--update-card", action="store_true",
+                   help="write the metrics into the model directory's card (test split only)")
     e.add_argument("--threads", type=int, default=None)
     e.set_defaults(func=cmd_eval)
 

@@ -79,7 +79,7 @@ def score_articles(articles: Iterable[Article], classifier: Classifier,
             labeled = tuple(_label(c, *next(probs)) for c in cl)
             yield ArticleResult(id=art.id, claims=labeled, profile=profile(labeled),
                                 model={"name": classifier.name, "version": classifier.version},
-                                meta=art.meta)
+                                text=art.text, meta=art.meta)
 
     for art in articles:
         claims = extract_claims(art.text)

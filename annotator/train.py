@@ -26,6 +26,7 @@ from .classify import ClaimModel, base_encoder_dir, claim_input, mean_pool, save
 from .gold import GOLD_DIR, gold_split, sha256_text
 from .attribute import attribute
 from .labels import claim_labels, source_types
+from .modelcard import git_commit, write_model_card
 
 AUX_TEXT = "sentence"  # first segment for auxiliary examples, which have no extracted source
 
@@ -346,7 +347,8 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
     (out_dir / "training_data.json").write_text(json.dumps([gold_card] + data_cards, indent=2))
     (out_dir / "training_log.json").write_text(json.dumps(
         {"history": history, "best_dev_label_macro_f1": best, "temperature": temperature,
-         "seconds": round(time.time() - t0, 1)}, indent=2))
+         "seconds": round(time.time() - t0, 1), "commit": git_commit()}, indent=2))
+    write_model_card(out_dir)
     _log(f"saved {out_dir} (best dev macro-F1 {best:.4f}, T={temperature:.2f}, "
          f"{time.time() - t0:.0f}s)", log)
     return out_dir

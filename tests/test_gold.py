@@ -1,0 +1,69 @@
+import json
+from collections import Counter
+
+import pytest
+
+from annotator.gold import GOLD_DIR, GoldError, load_gold, resolve_draft, sha256_text
+from annotator.labels import claim_labels
+
+GOLD = GOLD_DIR / "gold.jsonl"
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return load_gold(GOLD)
+
+
+def test_gold_size_labels_and_document_splits(gold):
+    primary = [d for d in gold if d.annotator == "A"]
+    claims = [c for d in primary for c in d.claims]
+    assert len(claims) >= 1000
+    counts = Counter(c.label for c in claims)
+    assert all(counts[lab] >= 100 for lab in claim_labels()), counts
+    split_of = {}
+    for d in primary:
+        assert split_of.setdefault(d.id, d.split) == d.split
+    assert set(split_of.values()) == {"train", "dev", "test"}
+    doubled = {d.id for d in gold if d.annotator == "B"}
+    assert len(doubled) >= 0.15 * len(split_of)
+
+
+def test_gold_offsets_are_exact_and_stand_off(gold):
+    for d in gold:
+        for c in d.claims:
+            assert d.text[c.start:c.end] == c.text and c.text == c.text.strip()
+            if c.source.span:
+                assert d.text[c.source.span.start:c.source.span.end] == c.source.span.text
+    raw = GOLD.read_text()
+    assert '"text"' not in raw  # no article text is redistributed
+
+
+def test_hash_mismatch_fails_clearly(tmp_path, gold):
+    doc = gold[0]
+    root = tmp_path / "corpus"
+    path = root / doc.id
+    path.parent.mkdir(parents=True)
+    path.write_text(doc.text.replace("a", "b", 1))
+    rec = next(json.loads(x) for x in GOLD.read_text().splitlines() if json.loads(x)["doc"] == doc.id)
+    g = tmp_path / "g.jsonl"
+    g.write_text(json.dumps(rec) + "\n")
+    with pytest.raises(GoldError, match="sha256 mismatch"):
+        load_gold(g, root)
+    path.unlink()
+    with pytest.raises(GoldError, match="not found under corpus root"):
+        load_gold(g, root)
+
+
+def test_resolve_draft_uses_whole_words(tmp_path):
+    text = "The mayor spoke. “The hall is finished,” he said."
+    (tmp_path / "d.txt").write_text(text)
+    draft = {"doc": "d.txt", "claims": [
+        {"text": "“The hall is finished,” he said.", "label": "attributed_fact",
+         "source_type": "person", "source": "he", "cue": "said"}]}
+    rec = resolve_draft(draft, tmp_path, "train", "A")
+    s = rec["claims"][0]["source"]
+    assert text[s["start"]:s["end"]] == "he" and text[s["start"] - 1] == " "
+    assert rec["sha256"] == sha256_text(text)
+    draft["claims"][0]["text"] = "not in the text"
+    with pytest.raises(GoldError, match="claim 0 not found"):
+        resolve_draft(draft, tmp_path, "train", "A")

@@ -1,0 +1,56 @@
+from annotator.eval import agreement, cohen_kappa, label_report, match
+from annotator.gold import GoldDoc
+from annotator.records import ArticleResult, Claim, Source, Span
+from annotator.score import profile
+
+
+def claim(s, e, label="attributed_fact", stype="author", span=None):
+    return Claim(start=s, end=e, text="x" * (e - s), label=label,
+                 source=Source(stype, span), scores={label: 1.0}, score=1.0)
+
+
+def test_round_trip():
+    c = Claim(0, 5, "Hello", "opinion", 0.9, {"opinion": 0.9, "speculation": 0.1},
+              Source("person", Span(10, 13, "Ann")), Span(14, 18, "said"))
+    r = ArticleResult("a", (c,), profile([c]), {"name": "m", "version": "1"}, text="Hello" * 4,
+                      meta={"publisher": "P"})
+    assert ArticleResult.from_dict(r.to_dict()) == r
+    assert Claim.from_dict(claim(0, 3).to_dict()).source == Source("author")
+
+
+def test_profile_derived_from_claims():
+    cs = [claim(0, 5, "attributed_fact", "author"), claim(6, 9, "official_statement", "official",
+          Span(20, 25, "Mayor")), claim(10, 12, "opinion", "anonymous", Span(30, 35, "some")),
+          claim(13, 15, "attributed_fact", "person", Span(40, 43, "Ann"))]
+    p = profile(cs)
+    assert p["n_claims"] == 4
+    assert p["label_counts"]["attributed_fact"] == 2
+    assert p["unsourced_fact_share"] == 1 / 3
+    assert p["anonymous_source_share"] == 0.25
+    assert p["n_distinct_sources"] == 4
+    assert profile([])["n_claims"] == 0
+
+
+def test_match_at_iou_half():
+    gold = [claim(0, 10), claim(10, 20)]
+    pred = [claim(0, 20)]  # IoU 0.5 with both: one match only
+    assert len(match(pred, gold)) == 1
+    assert match([claim(0, 4)], [claim(0, 10)]) == []
+
+
+def test_label_report_and_kappa():
+    pairs = [("opinion", "opinion"), ("opinion", "speculation"), ("speculation", "speculation")]
+    r = label_report(pairs)
+    assert r["per_label"]["speculation"]["precision"] == 0.5
+    assert r["per_label"]["opinion"]["recall"] == 0.5
+    assert r["confusion"]["rows_gold_cols_pred"][2][3] == 1
+    assert cohen_kappa([("a", "a"), ("b", "b")]) == 1.0
+    assert cohen_kappa([("a", "b"), ("b", "a")]) < 0
+
+
+def test_agreement_between_passes():
+    a = GoldDoc("d", "t", "test", "A", (claim(0, 10, "opinion"), claim(11, 20)))
+    b = GoldDoc("d", "t", "test", "B", (claim(0, 10, "opinion"), claim(11, 20, "speculation")))
+    r = agreement([a, b])
+    assert r["documents"] == 1 and r["segmentation"]["f1"] == 1.0
+    assert r["label_agreement"] == 0.5
