@@ -134,8 +134,10 @@ def check_model_dir(path: str | os.PathLike) -> Path:
     return path
 
 
-def load_classifier(path: str | os.PathLike | None = None, threads: int | None = None
-                    ) -> ClaimClassifier:
+def load_classifier(path: str | os.PathLike | None = None, threads: int | None = None,
+                    quantize: bool = False) -> ClaimClassifier:
+    """Load a model directory. ``quantize``: int8 dynamic quantization of the encoder's linear
+    layers (faster on CPU; accepted only within 0.5 macro-F1 points, see the model card)."""
     from transformers import AutoModel, AutoTokenizer
 
     path = check_model_dir(path or default_model_dir())
@@ -143,13 +145,18 @@ def load_classifier(path: str | os.PathLike | None = None, threads: int | None =
         torch.set_num_threads(threads)
     meta = json.loads((path / "annotator.json").read_text())
     try:
-        encoder = AutoModel.from_pretrained(path, add_pooling_layer=False, torch_dtype=torch.float32)
+        encoder = AutoModel.from_pretrained(path, add_pooling_layer=False, dtype=torch.float32)
         tokenizer = AutoTokenizer.from_pretrained(path)
+        # we tokenize once and pad per length-sorted batch on purpose; silence the advice
+        tokenizer.deprecation_warnings["Asking-to-pad-a-fast-tokenizer"] = True
         model = ClaimModel(encoder, meta["heads"])
         model.heads.load_state_dict(torch.load(path / "heads.pt", map_location="cpu"))
     except (OSError, ValueError, RuntimeError, KeyError) as e:
         raise ModelError(f"model directory {path} could not be loaded: {e}".splitlines()[0]) from e
     model.eval()
+    if quantize:
+        model.encoder = torch.ao.quantization.quantize_dynamic(
+            model.encoder, {nn.Linear}, dtype=torch.qint8)
     return ClaimClassifier(model, tokenizer, tuple(meta["labels"]), float(meta["temperature"]),
                            meta["name"], meta["version"], int(meta.get("max_length", 128)),
                            source_types=tuple(meta.get("source_types", ())),

@@ -11,6 +11,25 @@ def _err(msg: str) -> None:
     print(f"annotator: {msg}", file=sys.stderr)
 
 
+def cmd_score_ray(a) -> int:
+    try:
+        from .ray_engine import score_with_ray
+    except ImportError:
+        _err("--engine ray needs Ray: pip install -e '.[ray]'")
+        return 2
+    from pathlib import Path as _P
+
+    missing = [p for p in a.inputs if not _P(p).exists()]
+    if not a.inputs or missing or "-" in a.inputs:
+        _err(f"--engine ray reads JSONL or Parquet files; missing: {missing or a.inputs or '-'}")
+        return 2
+    n_ok, n_err = score_with_ray(a.inputs, a.output, a.model, a.address, a.actors,
+                                 max_chars=a.max_chars, on_error=lambda m: _err(f"skipped {m}"))
+    if n_err:
+        _err(f"{n_ok} article(s) scored, {n_err} input(s) skipped")
+    return 0 if n_ok or not n_err else 1
+
+
 def cmd_score(a) -> int:
     from tqdm.auto import tqdm
 
@@ -19,7 +38,12 @@ def cmd_score(a) -> int:
     from .score import score_articles
 
     try:
-        clf = load_classifier(a.model, threads=a.threads)
+        if a.engine == "ray":
+            from .classify import check_model_dir, default_model_dir
+
+            check_model_dir(a.model or default_model_dir())
+            return cmd_score_ray(a)
+        clf = load_classifier(a.model, threads=a.threads, quantize=a.quantize)
     except ModelError as e:
         _err(str(e))
         return 2
@@ -38,13 +62,26 @@ def cmd_score(a) -> int:
     show = sys.stderr.isatty() and not a.quiet
     with AtomicJsonlWriter(a.output) as out:
         bar = tqdm(desc="scoring", unit="article", disable=not show)
-        for res in score_articles(good_articles(), clf):
-            d = res.to_dict()
-            if a.no_text:
-                d.pop("text", None)
-            out.write(d)
-            n_ok += 1
-            bar.update(1)
+
+        def written():
+            nonlocal n_ok
+            for res in score_articles(good_articles(), clf):
+                d = res.to_dict()
+                if a.no_text:
+                    d.pop("text", None)
+                out.write(d)
+                n_ok += 1
+                bar.update(1)
+                yield res
+
+        if a.report:
+            from .report import write_report
+
+            index = write_report(written(), a.report, group_by=a.group_by)
+            print(f"report: {index}", file=sys.stderr)
+        else:
+            for _ in written():
+                pass
         bar.close()
     if n_err:
         _err(f"{n_ok} article(s) scored, {n_err} input(s) skipped")
@@ -126,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--no-text", action="store_true", help="leave article text out of the output")
+    s.add_argument("--quantize", action="store_true",
+                   help="int8 dynamic quantization of the encoder (faster on CPU)")
+    s.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="ray: score JSONL/Parquet on a Ray cluster (pip install -e '.[ray]')")
+    s.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
+    s.add_argument("--report", metavar="DIR", help="also write the HTML report into DIR")
+    s.add_argument("--group-by", metavar="FIELD", help="report: profile per metadata field")
+    s.add_argument("--actors", type=int, default=2, help="model actors for --engine ray")
     s.set_defaults(func=cmd_score)
 
     e = sub.add_parser("eval", help="evaluate a model on a gold split and public benchmarks")
@@ -139,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the metrics into the model directory's card (test split only)")
     e.add_argument("--threads", type=int, default=None)
     e.set_defaults(func=cmd_eval)
+
+    from . import cli_report
+
+    cli_report.add_commands(sub)
 
     g = sub.add_parser("agreement", help="inter-annotator agreement on doubly annotated gold")
     g.add_argument("--gold", help="gold JSONL (default labels/gold/gold.jsonl)")

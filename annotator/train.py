@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -27,6 +28,7 @@ from .gold import GOLD_DIR, gold_split, sha256_text
 from .attribute import attribute
 from .labels import claim_labels, source_types
 from .modelcard import git_commit, write_model_card
+from .records import Span
 
 AUX_TEXT = "sentence"  # first segment for auxiliary examples, which have no extracted source
 
@@ -47,6 +49,10 @@ class TrainConfig:
     dropout: float = 0.1
     gold_repeat: int = 3
     aux_weight: float = 0.5
+    # distant supervision of the label head from writer-subjectivity corpora (see weak_examples)
+    weak_labels: bool = True
+    weak_weight: float = 0.5
+    weak_size: int = 3000
     aux_sizes: dict = field(default_factory=lambda: {
         "subj_checkthat": 100000, "subj_mpqa": 1500, "uncertain_wiki": 2500,
         "uncertain_sfu": 1000, "attributed_polnear": 2000})
@@ -120,6 +126,39 @@ def aux_examples(cfg: TrainConfig, exclude_docs: set[str], rng: random.Random
     return out, cards
 
 
+_SPECULATIVE = re.compile(r"\b(?:would|could|may|might|will|can|likely|probably|possibly|perhaps|"
+                          r"expects?|expected|predicts?|forecasts?|projected|if|unless)\b", re.I)
+
+
+def weak_examples(cfg: TrainConfig, rng: random.Random) -> list[Example]:
+    """Label-head examples mapped from sentence subjectivity (TAXONOMY.md section 5, inverted).
+
+    A SUBJ sentence is the writer's opinion or speculation (speculation when it carries a
+    speculative cue), an OBJ one without attribution is a writer-stated fact. Only sentences the
+    rules see as the writer's own (source type author) are used. The mapping is noisy, so these
+    examples get ``weak_weight`` in the loss and never enter model selection.
+    """
+    lab = {name: i for i, name in enumerate(claim_labels())}
+    dev_keys = {corpora.normalise(t) for t, _ in corpora.checkthat("dev", cfg.corpus_root)}
+    rows = corpora.checkthat("train", cfg.corpus_root) + corpora.newssd("train", cfg.corpus_root)
+    rows += [(r["sentence"], "SUBJ" if r["writer_subjective"] == "1" else "OBJ")
+             for r in corpora.mpqa(cfg.corpus_root) if r["suggested_label"] != "ATTRIBUTED"]
+    seen, out = set(), []
+    for text, y in rows:
+        key = corpora.normalise(text)
+        if key in seen or key in dev_keys or not text.strip():
+            continue
+        seen.add(key)
+        if attribute(text, [Span(0, len(text), text)])[0][0].type != "author":
+            continue
+        if y == "SUBJ":
+            target = "speculation" if _SPECULATIVE.search(text) else "opinion"
+        else:
+            target = "attributed_fact"
+        out.append(Example("weak", *claim_input(text, "author"), lab[target]))
+    return _sample(out, cfg.weak_size, rng)
+
+
 class CachedFeatures:
     """Token-level outputs of the frozen bottom layers, computed once per example."""
 
@@ -171,7 +210,7 @@ def top_forward(model: ClaimModel, h: torch.Tensor, mask: torch.Tensor, head: st
     ext = bert.get_extended_attention_mask(mask, mask.shape)
     for layer in bert.encoder.layer[freeze_layers:]:
         h = layer(h, attention_mask=ext)[0]
-    return model.heads[head](model.dropout(mean_pool(h, mask)))
+    return model.heads["labels" if head == "weak" else head](model.dropout(mean_pool(h, mask)))
 
 
 def make_batches(examples: list[Example], idx: list[int], lengths: list[int], size: int,
@@ -254,6 +293,13 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
     gold_dev_src = gold_examples("dev", cfg.corpus_root, head="source")
     gold_docs = {json.loads(line)["doc"] for line in open(cfg.gold_file) if line.strip()}
     aux, data_cards = aux_examples(cfg, gold_docs, rng)
+    if cfg.weak_labels:
+        weak = weak_examples(cfg, rng)
+        aux += weak
+        data_cards.append({"source": "checkthat+newssd+mpqa (weak 4-label mapping)",
+                           "license": "as the sources above", "sha256": "see above",
+                           "examples": len(weak), "used_as": "label head, weight "
+                           f"{cfg.weak_weight}: SUBJ->opinion/speculation, OBJ->attributed_fact"})
     examples = gold_train + gold_dev + gold_dev_src + gold_train_src + aux
     _log(f"examples: gold train {len(gold_train)}, gold dev {len(gold_dev)}, aux {len(aux)}", log)
 
@@ -303,6 +349,8 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
                 loss = nn.functional.cross_entropy(logits, y, weight=label_weights)
             elif head == "source":
                 loss = nn.functional.cross_entropy(logits, y)
+            elif head == "weak":
+                loss = cfg.weak_weight * nn.functional.cross_entropy(logits, y, weight=label_weights)
             else:
                 loss = cfg.aux_weight * nn.functional.cross_entropy(logits, y)
             loss.backward()
