@@ -90,7 +90,7 @@ def cmd_score(a) -> int:
 
 def cmd_eval(a) -> int:
     from .classify import ModelError, load_classifier
-    from .eval import evaluate_gold, evaluate_oracle_segments, public_benchmarks
+    from .eval import full_report
     from .gold import GoldError, load_gold, GOLD_DIR
 
     if a.update_card and (a.split != "test" or a.no_benchmarks):
@@ -103,11 +103,7 @@ def cmd_eval(a) -> int:
     except (ModelError, GoldError, OSError) as e:
         _err(str(e))
         return 2
-    report = {"model": {"name": clf.name, "version": clf.version}, "split": a.split,
-              "gold": evaluate_gold(clf, docs),
-              "gold_oracle_segments": evaluate_oracle_segments(clf, docs)}
-    if not a.no_benchmarks:
-        report["benchmarks"] = public_benchmarks(clf, a.corpus_root)
+    report = full_report(clf, docs, a.split, not a.no_benchmarks, a.corpus_root)
     text = json.dumps(report, indent=2)
     print(text)
     if a.output:
@@ -134,6 +130,7 @@ def cmd_agreement(a) -> int:
 
 
 def cmd_train(a) -> int:
+    from .registry import next_version
     from .train import TrainConfig, train
 
     cfg = TrainConfig()
@@ -142,12 +139,63 @@ def cmd_train(a) -> int:
     for key in ("name", "version", "epochs", "seed"):
         if getattr(a, key) is not None:
             setattr(cfg, key, getattr(a, key))
-    out = a.output or f"models/{cfg.name}-v{cfg.version}"
+    if a.corrections:
+        cfg.corrections = list(a.corrections)
+    if a.version is None and not a.config:
+        cfg.version = next_version(cfg.name)
+    out = Path(a.output or f"models/{cfg.name}-v{cfg.version}")
     try:
         train(cfg, out)
-    except FileExistsError as e:
+    except (FileExistsError, ValueError) as e:
         _err(str(e))
         return 2
+    if a.promote:
+        return promote(out, a.tolerance, a.label_margin)
+    return 0
+
+
+def promote(model_dir: Path, tolerance: float, label_margin: float) -> int:
+    """Evaluate a new version on the frozen gold test split; make it current only if it holds up."""
+    from .classify import load_classifier
+    from .eval import full_report
+    from .gold import gold_split
+    from .modelcard import write_model_card
+    from .registry import MODELS_DIR, current_name, decide, key_metrics, set_current
+
+    docs = gold_split("test")
+    report = full_report(load_classifier(model_dir), docs, "test")
+    write_model_card(model_dir, report)
+    cur = current_name()
+    old = None
+    if cur and (MODELS_DIR / cur).is_dir() and cur != model_dir.name:
+        f = MODELS_DIR / cur / "metrics.json"
+        old_report = (json.loads(f.read_text()) if f.is_file() else
+                      full_report(load_classifier(MODELS_DIR / cur), docs, "test", False))
+        old = key_metrics(old_report)
+    decision = decide(key_metrics(report), old, tolerance, label_margin)
+    for r in decision.reasons:
+        print(f"  {r}", file=sys.stderr)
+    if decision.promote:
+        set_current(model_dir)
+        print(f"promoted {model_dir.name} (was {cur})", file=sys.stderr)
+    else:
+        print(f"kept {cur}: {model_dir.name} is not promoted", file=sys.stderr)
+    return 0
+
+
+def cmd_models(a) -> int:
+    from .registry import list_models
+
+    models = list_models()
+    if a.json:
+        print(json.dumps(models, indent=2))
+        return 0
+    for m in models:
+        mm = m["metrics"]
+        star = "*" if m["current"] else " "
+        print(f"{star} {m['version']:<24} label macro-F1 {mm.get('label_macro_f1', float('nan')):.4f}"
+              f"  seg F1 {mm.get('segmentation_f1', float('nan')):.4f}"
+              f"  source-type acc {mm.get('source_type_accuracy', float('nan')):.4f}")
     return 0
 
 
@@ -201,7 +249,19 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--epochs", type=int)
     t.add_argument("--seed", type=int)
     t.add_argument("-o", "--output", help="model directory (default models/NAME-vVERSION)")
+    t.add_argument("--corrections", nargs="+", metavar="PULLED.jsonl",
+                   help="reviewer corrections from `annotator studio pull`")
+    t.add_argument("--promote", action="store_true",
+                   help="make the new version current if it does not do worse on gold test")
+    t.add_argument("--tolerance", type=float, default=0.01,
+                   help="allowed drop of label macro-F1 for --promote (default 0.01)")
+    t.add_argument("--label-margin", type=float, default=0.05,
+                   help="allowed drop of any label's F1 for --promote (default 0.05)")
     t.set_defaults(func=cmd_train)
+
+    m = sub.add_parser("models", help="list model versions and their key metrics")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_models)
     return ap
 
 

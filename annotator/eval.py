@@ -199,3 +199,14 @@ def agreement(docs: Sequence[GoldDoc]) -> dict:
             "label_kappa": round(cohen_kappa(labels), 4),
             "label_agreement": round(sum(x == y for x, y in labels) / len(labels), 4) if labels else 0,
             "source_type_kappa": round(cohen_kappa(types), 4)}
+
+
+def full_report(classifier: Classifier, docs: Sequence[GoldDoc], split: str,
+                benchmarks: bool = True, root=None) -> dict:
+    """What ``annotator eval`` prints and model cards store."""
+    report = {"model": {"name": classifier.name, "version": classifier.version}, "split": split,
+              "gold": evaluate_gold(classifier, docs),
+              "gold_oracle_segments": evaluate_oracle_segments(classifier, docs)}
+    if benchmarks:
+        report["benchmarks"] = public_benchmarks(classifier, root)
+    return report

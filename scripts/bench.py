@@ -86,7 +86,6 @@ def gemm_gflops(m: int, k: int, n: int, reps: int = 20) -> float:
 
 def forward_efficiency(model: str | None, n: int) -> dict:
     """Forward-pass GFLOP/s on the model's own batches, against the GEMM rate."""
-    import torch
 
     from annotator.classify import load_classifier
     from annotator.score import extract_claims
