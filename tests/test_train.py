@@ -1,35 +1,64 @@
-"""A short real training run on the MiniLM base: saved directory, card, determinism."""
+"""Short real training runs on the MiniLM base: saved directory, card, determinism, resume."""
 import json
 
 import pytest
 import torch
 
+import annotator.train as train_mod
 from annotator.classify import load_classifier
 from annotator.train import TrainConfig, train
 
-SMALL = dict(epochs=1, aux_sizes={"subj_checkthat": 60, "subj_mpqa": 20, "uncertain_wiki": 40,
+SMALL = dict(epochs=2, aux_sizes={"subj_checkthat": 60, "subj_mpqa": 20, "uncertain_wiki": 40,
                                   "uncertain_sfu": 20, "attributed_polnear": 40},
              weak_size=60, gold_repeat=1, batch_size=64)
 
 
-@pytest.mark.slow
-def test_train_writes_a_loadable_versioned_model(tmp_path):
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
     cfg = TrainConfig(name="t", version="0", **SMALL)
-    out = train(cfg, tmp_path / "m1", log=None)
+    return cfg, train(cfg, tmp_path_factory.mktemp("t") / "m1", log=None)
+
+
+def heads(path):
+    return torch.load(path / "heads.pt")
+
+
+@pytest.mark.slow
+def test_train_writes_a_loadable_versioned_model(trained):
+    cfg, out = trained
     for f in ("README.md", "annotator.json", "heads.pt", "training_config.json",
               "training_data.json", "training_log.json", "tokenizer.json", "model.safetensors"):
         assert (out / f).is_file(), f
+    assert not out.with_name(out.name + ".partial").exists()
     card = (out / "README.md").read_text()
     assert "CC BY-NC-SA 4.0" in card and "sha256" in card and "torch" in card
     data = json.loads((out / "training_data.json").read_text())
     assert all(len(d["sha256"]) == 64 for d in data if d["sha256"] != "see above")
     clf = load_classifier(out)
     (probs, src), = clf.predict([("official", "The ministry said the border was closed.")])
-    assert abs(sum(probs.values()) - 1) < 1e-4 and src is not None
+    assert abs(sum(probs.values()) - 1) < 1e-4 and abs(sum(src.values()) - 1) < 1e-4
     with pytest.raises(FileExistsError):
         train(cfg, out, log=None)
-    # same seed, same weights
-    out2 = train(cfg, tmp_path / "m2", log=None)
-    h1 = torch.load(out / "heads.pt")
-    h2 = torch.load(out2 / "heads.pt")
-    assert all(torch.equal(h1[k], h2[k]) for k in h1)
+
+
+@pytest.mark.slow
+def test_interrupted_training_resumes_to_the_same_model(trained, tmp_path, monkeypatch):
+    cfg, reference = trained
+    calls = {"n": 0}
+    real = train_mod.make_batches
+
+    def interrupt_in_second_epoch(*a, **k):
+        calls["n"] += 1  # call 1 counts steps, call 2 is epoch 1, call 3 is epoch 2
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(*a, **k)
+
+    monkeypatch.setattr(train_mod, "make_batches", interrupt_in_second_epoch)
+    out = tmp_path / "m"
+    with pytest.raises(KeyboardInterrupt):
+        train(cfg, out, log=None)
+    assert (tmp_path / "m.partial" / "state.pt").is_file() and not out.exists()
+    monkeypatch.setattr(train_mod, "make_batches", real)
+    train(cfg, out, log=None)
+    a, b = heads(reference), heads(out)
+    assert all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
