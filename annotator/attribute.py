@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .records import Source, Span
+from .segment import quote_mask
 
 _CUE_WORDS = """
 said says say saying told tells telling added adds stated states announced announces wrote writes
@@ -218,24 +219,10 @@ def remember_names(text: str) -> dict[str, str]:
     return names
 
 
-def _quoted_mask(claim_text: str, open_at_start: bool) -> list[bool]:
-    state, mask = open_at_start, []
-    for ch in claim_text:
-        if ch == "“" or (ch == '"' and not state):
-            mask.append(True)
-            state = True
-        elif ch == "”" or (ch == '"' and state):
-            mask.append(True)
-            state = False
-        else:
-            mask.append(state)
-    return mask
-
-
 def _find_frame(text: str, claim: Span, open_at_start: bool):
     """(subject span, cue span) of the claim's attribution frame, or None."""
     c = claim.text
-    mask = _quoted_mask(c, open_at_start)
+    mask = quote_mask(c, open_at_start)[0]
     head = re.match(r"^([A-Z][\w.’'\- ]{1,40}):\s", c)
     if head and not mask[0]:
         s, e = claim.start + head.start(1), claim.start + head.end(1)
@@ -284,15 +271,7 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
 def open_quote_at(text: str, pos: int) -> bool:
     """Whether a quotation opened earlier in the paragraph is still open at ``pos``."""
     para = text.rfind("\n", 0, pos) + 1
-    state = False
-    for ch in text[para:pos]:
-        if ch == "“":
-            state = True
-        elif ch == "”":
-            state = False
-        elif ch == '"':
-            state = not state
-    return state
+    return quote_mask(text[para:pos])[1]
 
 
 def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]:

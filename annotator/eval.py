@@ -137,16 +137,25 @@ def wikiweasel_uncertainty(classifier: Classifier, root=None) -> dict:
     return _binary([y for _, y in rows], pred)
 
 
-def polnear_attribution(root=None) -> dict:
-    """Attributed <=> the sentence overlaps a claim whose source type is not author (dev set)."""
+def polnear_attribution(classifier: Classifier | None = None, root=None) -> dict:
+    """Attributed <=> the sentence overlaps a claim whose source type is not author (dev set).
+
+    With a classifier, source types are the full pipeline's (the model corrects the rules);
+    without, the rule-based extraction alone.
+    """
     rows = corpora.polnear_sentences("dev", root)
     by_article: dict[str, list[dict]] = {}
     for r in rows:
         by_article.setdefault(r["article"], []).append(r)
     gold, pred = [], []
+    texts = {art: read_document(f"polnear/dev/text/{art}.txt", corpus_root(root)) for art in by_article}
+    if classifier is None:
+        claims_of = {art: extract_claims(t) for art, t in texts.items()}
+    else:
+        claims_of = {r.id: r.claims for r in
+                     score_articles((Article(a, t) for a, t in texts.items()), classifier)}
     for art, sents in by_article.items():
-        text = read_document(f"polnear/dev/text/{art}.txt", corpus_root(root))
-        claims = extract_claims(text)
+        text, claims = texts[art], claims_of[art]
         cursor = 0
         for r in sorted(sents, key=lambda r: int(r["sent_idx"])):
             pos = text.find(r["sentence"], cursor)
@@ -165,7 +174,8 @@ def polnear_attribution(root=None) -> dict:
 
 def public_benchmarks(classifier: Classifier, root=None) -> dict:
     return {"checkthat_dev_subjectivity": checkthat_subjectivity(classifier, root),
-            "polnear_dev_attribution": polnear_attribution(root),
+            "polnear_dev_attribution": polnear_attribution(classifier, root),
+            "polnear_dev_attribution_rules_only": polnear_attribution(None, root),
             "wikiweasel_heldout_uncertainty": wikiweasel_uncertainty(classifier, root)}
 
 

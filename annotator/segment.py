@@ -110,24 +110,32 @@ def split_sentences(text: str) -> list[Sentence]:
             if s >= e:
                 continue
             out.append(Sentence(s, e, text[s:e], pno, quote_open))
-            quote_open = _quote_state(text[s:e], quote_open)
+            quote_open = quote_mask(text[s:e], quote_open)[1]
         # News style re-opens a quotation at each paragraph that continues it, so quotation
         # state never carries across a paragraph break.
         quote_open = False
     return out
 
 
-def _quote_state(sentence: str, open_before: bool) -> bool:
-    """Whether a quotation is still open after this sentence."""
-    state = open_before
-    for ch in sentence:
-        if ch == "“":
-            state = True
-        elif ch == "”":
-            state = False
-        elif ch == '"':
-            state = not state
-    return state
+def quote_mask(text: str, open_before: bool = False) -> tuple[list[bool], bool]:
+    """Per character: inside (or on) a quotation mark pair; and whether one is open at the end.
+
+    Curly quotes open and close; straight double quotes and the newspaper-style doubled single
+    quote (two apostrophes) toggle.
+    """
+    state, mask, i = open_before, [], 0
+    while i < len(text):
+        ch = text[i]
+        width = 2 if text.startswith("''", i) else 1
+        if ch == "“" or (ch == '"' or width == 2) and not state:
+            state, on = True, True
+        elif ch == "”" or (ch == '"' or width == 2) and state:
+            state, on = False, True
+        else:
+            on, width = state, 1
+        mask += [on] * width
+        i += width
+    return mask, state
 
 
 def is_non_claim(sentence: str) -> bool:
