@@ -32,28 +32,28 @@ class TrainConfig:
     seed: int = 13
     freeze_layers: int = 3
     max_length: int = 96
-    epochs: int = 6
+    epochs: int = 4
     batch_size: int = 32
     lr: float = 8e-5
     head_lr: float = 2e-3
     weight_decay: float = 0.01
     warmup_fraction: float = 0.06
     dropout: float = 0.1
-    gold_repeat: int = 3
+    gold_repeat: int = 2
     aux_weight: float = 0.5
     # distant supervision of the label head from writer-subjectivity corpora (see weak_examples)
     weak_labels: bool = True
     weak_weight: float = 0.5
-    weak_size: int = 3000
+    weak_size: int = 2000
     aux_sizes: dict = field(default_factory=lambda: {
-        "subj_checkthat": 100000, "subj_mpqa": 1500, "uncertain_wiki": 2500,
-        "uncertain_sfu": 1000, "attributed_polnear": 2000})
+        "subj_checkthat": 100000, "subj_mpqa": 1000, "uncertain_wiki": 1500,
+        "uncertain_sfu": 500, "attributed_polnear": 1500})
     threads: int = 2
     corpus_root: str | None = None
     gold_file: str = str(GOLD_DIR / "gold.jsonl")
     # reviewers' corrections pulled from Label Studio (score-output JSONL with "text")
     corrections: list = field(default_factory=list)
-    corrections_repeat: int = 3
+    corrections_repeat: int = 2
 
 
 @dataclass
