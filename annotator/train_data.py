@@ -134,9 +134,12 @@ def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, li
     counts = {lab: 0 for lab in claim_labels()}
     for e in groups["train"] + groups["dev"]:
         counts[claim_labels()[e.y]] += 1
+    used = "".join(line for line in Path(cfg.gold_file).read_text().splitlines(keepends=True)
+                   if line.strip() and json.loads(line)["pass"] == "A"
+                   and json.loads(line)["split"] in ("train", "dev"))
     cards = [{"source": "project gold (labels/gold/gold.jsonl, pass A, train+dev splits)",
               "license": "project's own annotations over PolNeAR documents (research use)",
-              "sha256": sha256_text(Path(cfg.gold_file).read_text()),
+              "sha256": sha256_text(used),
               "examples": len(groups["train"]) + len(groups["dev"]), "counts": counts}]
     frozen = {r["sha256"] for r in gold_docs.values() if r["split"] in ("dev", "test")}
     docs, card = load_corrections(list(cfg.corrections), frozen)
