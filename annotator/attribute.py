@@ -22,6 +22,8 @@ confirms denied denies admitted admits predicted predicts recalled recalls compl
 emphasized stressed countered charged conceded boasted vowed promised urged urges believes believe
 believed thinks think thought feels felt hopes hoped fears feared expects expected estimated
 argued wondered concluded observed posted mentioned disclosed revealed alleged alleges
+described describes accused accuses criticized criticizes urged praised praises endorsed
+cited citing pledged dismissed blamed rejected indicated answered
 """.split()
 CUE_RE = re.compile(
     r"\b(?:[Aa]ccording to|pointed out|went on to say|in a statement|told reporters|"
@@ -43,7 +45,9 @@ OFFICIAL_TITLES = re.compile(
     r"state department|fbi|cia|nsa|irs|dhs|epa|fda|cdc|fec|congress|senate|house speaker|speaker|"
     r"military|army|navy|authorities|authority|u\.n\.|united nations|nato|european commission|"
     r"election board|election commission|federal reserve|central bank|census bureau|bureau|"
-    r"kremlin|parliament|cabinet|council|regulators?|treasury|inspector general|director|aide to)\b",
+    r"kremlin|parliament|cabinet|council|regulators?|treasury|inspector general|director|aide to|"
+    r"clerk|board|commission|auditor|inspectors?|troopers?|officers?|coroner|district attorney|"
+    r"attorneys general|ministers|governors|mayors|embassy|consulate|legislature|assembly)\b",
     re.I)
 NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|candidate|candidates|nominee|hopeful|front-?runner|"
                           r"challenger|campaign|presumptive|contender|would-be|retired)\b", re.I)
