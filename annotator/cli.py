@@ -155,31 +155,15 @@ def cmd_train(a) -> int:
 
 
 def promote(model_dir: Path, tolerance: float, label_margin: float) -> int:
-    """Evaluate a new version on the frozen gold test split; make it current only if it holds up."""
-    from .classify import load_classifier
-    from .eval import full_report
-    from .gold import gold_split
-    from .modelcard import write_model_card
-    from .registry import MODELS_DIR, current_name, decide, key_metrics, set_current
+    from .registry import evaluate_and_promote
 
-    docs = gold_split("test")
-    report = full_report(load_classifier(model_dir), docs, "test")
-    write_model_card(model_dir, report)
-    cur = current_name()
-    old = None
-    if cur and (MODELS_DIR / cur).is_dir() and cur != model_dir.name:
-        f = MODELS_DIR / cur / "metrics.json"
-        old_report = (json.loads(f.read_text()) if f.is_file() else
-                      full_report(load_classifier(MODELS_DIR / cur), docs, "test", False))
-        old = key_metrics(old_report)
-    decision = decide(key_metrics(report), old, tolerance, label_margin)
+    decision = evaluate_and_promote(model_dir, tolerance, label_margin)
     for r in decision.reasons:
         print(f"  {r}", file=sys.stderr)
     if decision.promote:
-        set_current(model_dir)
-        print(f"promoted {model_dir.name} (was {cur})", file=sys.stderr)
+        print(f"promoted {model_dir.name} (was {decision.previous})", file=sys.stderr)
     else:
-        print(f"kept {cur}: {model_dir.name} is not promoted", file=sys.stderr)
+        print(f"kept {decision.previous}: {model_dir.name} is not promoted", file=sys.stderr)
     return 0
 
 
@@ -233,9 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--threads", type=int, default=None)
     e.set_defaults(func=cmd_eval)
 
-    from . import cli_report
+    from . import cli_report, cli_studio
 
     cli_report.add_commands(sub)
+    cli_studio.add_commands(sub)
 
     g = sub.add_parser("agreement", help="inter-annotator agreement on doubly annotated gold")
     g.add_argument("--gold", help="gold JSONL (default labels/gold/gold.jsonl)")

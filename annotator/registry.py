@@ -64,6 +64,7 @@ def next_version(name: str, models_dir: Path = MODELS_DIR) -> str:
 class Decision:
     promote: bool
     reasons: list[str]
+    previous: str | None = None
 
 
 def decide(new: dict, old: dict | None, tolerance: float = TOLERANCE,
@@ -86,3 +87,31 @@ def decide(new: dict, old: dict | None, tolerance: float = TOLERANCE,
             reasons.append(f"{k[3:]} F1 {old[k]:.4f} -> {new.get(k, 0.0):.4f} ({dl:+.4f}, "
                            f"margin -{label_margin}): dropped")
     return Decision(ok, reasons)
+
+
+def evaluate_and_promote(model_dir: Path, tolerance: float = TOLERANCE,
+                         label_margin: float = LABEL_MARGIN, models_dir: Path = MODELS_DIR
+                         ) -> Decision:
+    """Evaluate a new version on the frozen gold test split, write its card, and make it
+    current only if it holds up against the current version (evaluated the same way)."""
+    from .classify import load_classifier
+    from .eval import full_report
+    from .gold import gold_split
+    from .modelcard import write_model_card
+
+    model_dir = Path(model_dir)
+    docs = gold_split("test")
+    report = full_report(load_classifier(model_dir), docs, "test")
+    write_model_card(model_dir, report)
+    cur = current_name(models_dir)
+    old = None
+    if cur and (models_dir / cur).is_dir() and cur != model_dir.name:
+        f = models_dir / cur / "metrics.json"
+        old_report = (json.loads(f.read_text()) if f.is_file() else
+                      full_report(load_classifier(models_dir / cur), docs, "test", False))
+        old = key_metrics(old_report)
+    decision = decide(key_metrics(report), old, tolerance, label_margin)
+    decision.previous = cur
+    if decision.promote:
+        set_current(model_dir, models_dir)
+    return decision

@@ -61,8 +61,6 @@ table[aria-label=Articles] td:first-child{min-width:9rem}
 figure{margin:0}figcaption{font-weight:600;margin-bottom:.3rem}
 svg text{font:12px system-ui,sans-serif;fill:#1b1b1b}
 """
-import html
-from bisect import bisect_right
 
 # Sortable tables: click a header button; cells carry their sort key in data-v.
 # Empty keys (no value) always sort last.

@@ -54,6 +54,8 @@ class TrainConfig:
     # reviewers' corrections pulled from Label Studio (score-output JSONL with "text")
     corrections: list = field(default_factory=list)
     corrections_repeat: int = 2
+    # use only the first N gold train documents (simulations of the review loop); None = all
+    gold_train_docs: int | None = None
 
 
 @dataclass
@@ -78,8 +80,10 @@ def claim_examples(text: str, claims, head: str) -> list[Example]:
             for c, (src, _) in zip(claims, attribute(text, claims))]
 
 
-def gold_examples(split: str, root=None, head: str = "labels") -> list[Example]:
-    return [e for doc in gold_split(split, root) for e in claim_examples(doc.text, doc.claims, head)]
+def gold_examples(split: str, root=None, head: str = "labels", docs: int | None = None
+                  ) -> list[Example]:
+    return [e for doc in gold_split(split, root)[:docs]
+            for e in claim_examples(doc.text, doc.claims, head)]
 
 
 def load_corrections(paths: list[str], frozen_hashes: set[str]) -> tuple[list, dict]:
@@ -126,8 +130,8 @@ def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, li
     gold_docs = {json.loads(line)["doc"]: json.loads(line) for line in open(cfg.gold_file)
                  if line.strip()}
     groups = {
-        "train": gold_examples("train", cfg.corpus_root),
-        "train_src": gold_examples("train", cfg.corpus_root, head="source"),
+        "train": gold_examples("train", cfg.corpus_root, docs=cfg.gold_train_docs),
+        "train_src": gold_examples("train", cfg.corpus_root, "source", cfg.gold_train_docs),
         "dev": gold_examples("dev", cfg.corpus_root),
         "dev_src": gold_examples("dev", cfg.corpus_root, head="source"),
     }
