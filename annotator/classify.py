@@ -158,6 +158,7 @@ def load_classifier(path: str | os.PathLike | None = None, threads: int | None =
         model.encoder = torch.ao.quantization.quantize_dynamic(
             model.encoder, {nn.Linear}, dtype=torch.qint8)
     return ClaimClassifier(model, tokenizer, tuple(meta["labels"]), float(meta["temperature"]),
-                           meta["name"], meta["version"], int(meta.get("max_length", 128)),
+                           meta["name"], meta["version"] + ("+int8" if quantize else ""),
+                           int(meta.get("max_length", 128)),
                            source_types=tuple(meta.get("source_types", ())),
                            source_temperature=float(meta.get("source_temperature", 1.0)))

@@ -93,11 +93,11 @@ def cmd_eval(a) -> int:
     from .eval import full_report
     from .gold import GoldError, load_gold, GOLD_DIR
 
-    if a.update_card and (a.split != "test" or a.no_benchmarks):
+    if a.update_card and (a.split != "test" or a.no_benchmarks or a.quantize):
         _err("--update-card needs the full report on the test split")
         return 2
     try:
-        clf = load_classifier(a.model, threads=a.threads)
+        clf = load_classifier(a.model, threads=a.threads, quantize=a.quantize)
         docs = load_gold(a.gold or GOLD_DIR / "gold.jsonl", a.corpus_root, splits=[a.split],
                          annotator="A")
     except (ModelError, GoldError, OSError) as e:
@@ -215,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--update-card", action="store_true",
                    help="write the metrics into the model directory's card (test split only)")
     e.add_argument("--threads", type=int, default=None)
+    e.add_argument("--quantize", action="store_true", help="evaluate the int8-quantized encoder")
     e.set_defaults(func=cmd_eval)
 
     from . import cli_report, cli_studio
