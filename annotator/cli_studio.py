@@ -42,20 +42,15 @@ def _describe(e: BaseException) -> str:
 def _jsonl(fh: IO[str], where: str, max_chars: int, problems: list[str], raw: list[Article]
            ) -> Iterator[ArticleResult]:
     """Score-output lines as results; plain article lines are queued in ``raw`` for scoring."""
-    from .readers import check_text
+    from .readers import InputError, check_text, jsonl_objects
 
-    for lineno, line in enumerate(fh, 1):
-        if not line.strip():
+    for item in jsonl_objects(fh, where):
+        if isinstance(item, InputError):
+            problems.append(str(item))
             continue
-        loc = f"{where}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            problems.append(f"{loc}: invalid JSON ({e.msg})")
-            continue
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            hint = "; scored with --no-text? score again without it" if isinstance(obj, dict) \
-                and "claims" in obj else ""
+        loc, lineno, obj = item
+        if not isinstance(obj.get("text"), str):
+            hint = "; scored with --no-text? score again without it" if "claims" in obj else ""
             problems.append(f"{loc}: no string field 'text'{hint}")
             continue
         if obj.get("error"):

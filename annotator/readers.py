@@ -61,8 +61,8 @@ def read_txt(path: Path, max_chars: int = MAX_CHARS) -> Article | InputError:
     return _article(path.stem, text, str(path), {}, max_chars)
 
 
-def read_jsonl_stream(fh: IO[str], where: str, max_chars: int = MAX_CHARS
-                      ) -> Iterator[Article | InputError]:
+def jsonl_objects(fh: IO[str], where: str) -> Iterator[tuple[str, int, dict] | InputError]:
+    """(location, line number, object) per non-blank line; an InputError for a bad line."""
     for lineno, line in enumerate(fh, 1):
         if not line.strip():
             continue
@@ -75,6 +75,16 @@ def read_jsonl_stream(fh: IO[str], where: str, max_chars: int = MAX_CHARS
         if not isinstance(obj, dict):
             yield InputError(loc, f"expected a JSON object, got {type(obj).__name__}")
             continue
+        yield loc, lineno, obj
+
+
+def read_jsonl_stream(fh: IO[str], where: str, max_chars: int = MAX_CHARS
+                      ) -> Iterator[Article | InputError]:
+    for item in jsonl_objects(fh, where):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        loc, lineno, obj = item
         if not isinstance(obj.get("text"), str):
             yield InputError(loc, "object has no string field 'text'")
             continue
