@@ -17,9 +17,7 @@ def cmd_score_ray(a) -> int:
     except ImportError:
         _err("--engine ray needs Ray: pip install -e '.[ray]'")
         return 2
-    from pathlib import Path as _P
-
-    missing = [p for p in a.inputs if not _P(p).exists()]
+    missing = [p for p in a.inputs if not Path(p).exists()]
     if not a.inputs or missing or "-" in a.inputs:
         _err(f"--engine ray reads JSONL or Parquet files; missing: {missing or a.inputs or '-'}")
         return 2

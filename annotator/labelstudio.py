@@ -18,6 +18,7 @@ from xml.sax.saxutils import quoteattr
 
 from .labels import claim_labels, schema, source_types
 from .records import ArticleResult, Claim, Source, Span
+from .segment import strip_span
 from .score import profile
 
 CLAIM, SOURCE, SOURCE_TYPE, TEXT = "label", "source", "source_type", "text"
@@ -85,14 +86,6 @@ def resolve_span(text: str, start: int, end: int, expected: str | None) -> tuple
         best = min(hits, key=lambda p: abs(p - start))
         return best, best + len(expected), "relocated"
     return None
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def region_id(article_id: str, kind: str, start: int, end: int, extra: str = "") -> str:
@@ -267,7 +260,7 @@ def parse_result(text: str, items: Iterable[dict], article_id: str, cues: dict |
             note(f"region {rid}: span {value.get('start')}:{value.get('end')} "
                  f"{value.get('text')!r} does not match the article; region left out")
             continue
-        start, end = _trim(text, got[0], got[1])
+        start, end = strip_span(text, got[0], got[1])
         how = "trimmed" if (start, end) != got[:2] and got[2] == "ok" else got[2]
         if how not in ("ok", "unchecked"):
             note(f"region {rid}: offsets {value.get('start')}:{value.get('end')} -> {start}:{end} "

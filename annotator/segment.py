@@ -53,7 +53,8 @@ class Sentence:
     in_quote: bool  # the sentence starts inside a quotation opened earlier
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets with leading and trailing whitespace excluded."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -105,7 +106,7 @@ def split_sentences(text: str) -> list[Sentence]:
             bounds.append(punct_end)
         bounds.append(p_end)
         for b in bounds:
-            s, e = _strip(text, cursor, b)
+            s, e = strip_span(text, cursor, b)
             cursor = b
             if s >= e:
                 continue
@@ -179,7 +180,7 @@ def segment(text: str) -> list[Span]:
             continue
         a = _dateline_end(text, sent.start, sent.end)
         markup = _MARKUP.match(text, a, sent.end)
-        a, b = _strip(text, markup.end() if markup else a, sent.end)
+        a, b = strip_span(text, markup.end() if markup else a, sent.end)
         if a < b and _LETTER.search(text[a:b]):
             claims.append(Span(a, b, text[a:b]))
     return claims
