@@ -71,13 +71,18 @@ class CachedFeatures:
         return h, mask
 
 
-def top_forward(model: ClaimModel, h: torch.Tensor, mask: torch.Tensor, head: str,
-                freeze_layers: int) -> torch.Tensor:
+def top_forward(model: ClaimModel, h: torch.Tensor, mask: torch.Tensor, heads: tuple[str, ...],
+                freeze_layers: int) -> list[torch.Tensor]:
+    """Logits of each of ``heads`` from one pass through the trained top layers."""
     bert = model.encoder
     ext = bert.get_extended_attention_mask(mask, mask.shape)
     for layer in bert.encoder.layer[freeze_layers:]:
         h = layer(h, attention_mask=ext)[0]
-    return model.heads["labels" if head == "weak" else head](model.dropout(mean_pool(h, mask)))
+    pooled = model.dropout(mean_pool(h, mask))
+    return [model.heads[head](pooled) for head in heads]
+
+
+HEADS = {"claim": ("labels", "source"), "weak": ("labels",)}
 
 
 def make_batches(examples: list[Example], idx: list[int], lengths: list[int], size: int,
@@ -99,15 +104,20 @@ def make_batches(examples: list[Example], idx: list[int], lengths: list[int], si
 
 
 @torch.no_grad()
-def predict_logits(model: ClaimModel, feats: CachedFeatures, idx: list[int], head: str,
-                   cfg: TrainConfig) -> torch.Tensor:
+def predict_logits(model: ClaimModel, feats: CachedFeatures, idx: list[int],
+                   cfg: TrainConfig) -> tuple[torch.Tensor, torch.Tensor]:
+    """Label and source-type logits of product examples."""
     model.eval()
-    out = []
+    labels, sources = [], []
     for k in range(0, len(idx), 64):
         h, mask = feats.batch(idx[k:k + 64])
-        out.append(top_forward(model, h, mask, head, cfg.freeze_layers))
+        lab, src = top_forward(model, h, mask, HEADS["claim"], cfg.freeze_layers)
+        labels.append(lab)
+        sources.append(src)
     model.train()
-    return torch.cat(out) if out else torch.zeros(0, len(claim_labels()))
+    if not labels:
+        return torch.zeros(0, len(claim_labels())), torch.zeros(0, len(source_types()))
+    return torch.cat(labels), torch.cat(sources)
 
 
 def macro_f1(y_true: list[int], y_pred: list[int], n: int) -> float:
@@ -133,14 +143,14 @@ def _log(msg: str, log) -> None:
 
 
 def _index(groups: dict[str, list[Example]], cfg: TrainConfig):
-    """Flatten example groups; return examples and the train / dev / dev-source index lists."""
+    """Flatten example groups; return examples and the train / dev index lists."""
     examples, spans = [], {}
     for name, rows in groups.items():
         spans[name] = list(range(len(examples), len(examples) + len(rows)))
         examples += rows
-    train_idx = (spans["train"] + spans["train_src"]) * cfg.gold_repeat \
-        + spans["corrections"] * cfg.corrections_repeat + spans["aux"] + spans.get("weak", [])
-    return examples, train_idx, spans["dev"], spans["dev_src"]
+    train_idx = spans["train"] * cfg.gold_repeat + spans["corrections"] * cfg.corrections_repeat \
+        + spans["aux"] + spans.get("weak", [])
+    return examples, train_idx, spans["dev"]
 
 
 def _checkpoint_path(out_dir: Path) -> Path:
@@ -174,7 +184,7 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
     model = ClaimModel(encoder, heads, cfg.dropout)
 
     groups, data_cards = build_examples(cfg, rng)
-    examples, train_idx, dev_idx, dev_src_idx = _index(groups, cfg)
+    examples, train_idx, dev_idx = _index(groups, cfg)
     _log("examples: " + ", ".join(f"{k} {len(v)}" for k, v in groups.items()), log)
 
     for p in encoder.embeddings.parameters():
@@ -216,7 +226,7 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
                                                   state["history"], state["epoch"])
         _log(f"resuming from {ckpt} after epoch {first_epoch}", log)
     y_dev = torch.tensor([examples[i].y for i in dev_idx])
-    y_dev_src = torch.tensor([examples[i].y for i in dev_src_idx])
+    y_dev_src = torch.tensor([examples[i].ys for i in dev_idx])
     model.train()
     bar = tqdm(total=total, initial=first_epoch * steps_per_epoch, desc="training", unit="step",
                disable=log is None)
@@ -227,15 +237,16 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
             head = examples[idx[0]].head
             h, mask = feats.batch(idx)
             y = torch.tensor([examples[i].y for i in idx])
-            logits = top_forward(model, h, mask, head, cfg.freeze_layers)
-            if head == "labels":
-                loss = nn.functional.cross_entropy(logits, y, weight=label_weights)
-            elif head == "source":
-                loss = nn.functional.cross_entropy(logits, y)
+            logits = top_forward(model, h, mask, HEADS.get(head, (head,)), cfg.freeze_layers)
+            if head == "claim":
+                ys = torch.tensor([examples[i].ys for i in idx])
+                loss = nn.functional.cross_entropy(logits[0], y, weight=label_weights) \
+                    + nn.functional.cross_entropy(logits[1], ys)
             elif head == "weak":
-                loss = cfg.weak_weight * nn.functional.cross_entropy(logits, y, weight=label_weights)
+                loss = cfg.weak_weight * nn.functional.cross_entropy(logits[0], y,
+                                                                     weight=label_weights)
             else:
-                loss = cfg.aux_weight * nn.functional.cross_entropy(logits, y)
+                loss = cfg.aux_weight * nn.functional.cross_entropy(logits[0], y)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -243,9 +254,8 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
             opt.zero_grad()
             running += loss.item()
             bar.update(1)
-        dev_logits = predict_logits(model, feats, dev_idx, "labels", cfg)
+        dev_logits, src_logits = predict_logits(model, feats, dev_idx, cfg)
         f1 = macro_f1(y_dev.tolist(), dev_logits.argmax(-1).tolist(), heads["labels"])
-        src_logits = predict_logits(model, feats, dev_src_idx, "source", cfg)
         src_acc = (src_logits.argmax(-1) == y_dev_src).float().mean().item()
         history.append({"epoch": epoch + 1, "train_loss": running / max(1, len(batches)),
                         "dev_label_macro_f1": round(f1, 4), "dev_source_type_acc": round(src_acc, 4)})
@@ -262,10 +272,9 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
         (ckpt / "state.tmp").replace(ckpt / "state.pt")
     bar.close()
     model.load_state_dict(best_state)
-    dev_logits = predict_logits(model, feats, dev_idx, "labels", cfg)
+    dev_logits, src_logits = predict_logits(model, feats, dev_idx, cfg)
     temperature = fit_temperature(dev_logits, y_dev)
-    source_temperature = fit_temperature(predict_logits(model, feats, dev_src_idx, "source", cfg),
-                                         y_dev_src)
+    source_temperature = fit_temperature(src_logits, y_dev_src)
 
     meta = {"name": cfg.name, "version": cfg.version, "labels": list(claim_labels()),
             "label2id": {k: i for i, k in enumerate(claim_labels())}, "heads": heads,

@@ -1,6 +1,7 @@
 """Training data: the project's gold claims, reviewers' corrections and the public corpora.
 
-Every example is (head, text pair, target). The product heads (``labels``, ``source``) learn
+Every example is (head, text pair, target). A product example (head ``claim``) carries both
+the claim label and the source type, so one forward pass trains both product heads; they learn
 from gold and corrections; auxiliary heads learn the public corpora's own label spaces; the
 ``weak`` examples map writer subjectivity onto the label head with a lower weight.
 Corrections are de-duplicated with the ``datasets`` library and never touch documents of the
@@ -66,26 +67,26 @@ class Example:
     a: str
     b: str
     y: int
+    ys: int = -1  # source-type target of a ``claim`` example
 
 
 def _sample(rows: list, n: int, rng: random.Random) -> list:
     return rows if len(rows) <= n else rng.sample(rows, n)
 
 
-def claim_examples(text: str, claims, head: str) -> list[Example]:
-    """Examples of one product head. The input carries the source type that the rules extract
-    for the annotated span (not the annotated type), so training sees what inference sees."""
-    target = ({name: i for i, name in enumerate(claim_labels())} if head == "labels"
-              else {name: i for i, name in enumerate(source_types())})
-    return [Example(head, *claim_input(c.text, src.type),
-                    target[c.label] if head == "labels" else target[c.source.type])
+def claim_examples(text: str, claims) -> list[Example]:
+    """Product examples of one document. The input carries the source type that the rules
+    extract for the annotated span (not the annotated type), so training sees what inference
+    sees; the annotated type is the source head's target."""
+    lab = {name: i for i, name in enumerate(claim_labels())}
+    src_type = {name: i for i, name in enumerate(source_types())}
+    return [Example("claim", *claim_input(c.text, src.type), lab[c.label], src_type[c.source.type])
             for c, (src, _) in zip(claims, attribute(text, claims))]
 
 
-def gold_examples(split: str, root=None, head: str = "labels", docs: int | None = None
-                  ) -> list[Example]:
+def gold_examples(split: str, root=None, docs: int | None = None) -> list[Example]:
     return [e for doc in gold_split(split, root)[:docs]
-            for e in claim_examples(doc.text, doc.claims, head)]
+            for e in claim_examples(doc.text, doc.claims)]
 
 
 def load_corrections(paths: list[str], frozen_hashes: set[str]) -> tuple[list, dict]:
@@ -136,9 +137,7 @@ def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, li
                  if line.strip()}
     groups = {
         "train": gold_examples("train", cfg.corpus_root, docs=cfg.gold_train_docs),
-        "train_src": gold_examples("train", cfg.corpus_root, "source", cfg.gold_train_docs),
         "dev": gold_examples("dev", cfg.corpus_root),
-        "dev_src": gold_examples("dev", cfg.corpus_root, head="source"),
     }
     counts = {lab: 0 for lab in claim_labels()}
     for e in groups["train"] + groups["dev"]:
@@ -152,8 +151,7 @@ def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, li
               "examples": len(groups["train"]) + len(groups["dev"]), "counts": counts}]
     frozen = {r["sha256"] for r in gold_docs.values() if r["split"] in ("dev", "test")}
     docs, card = load_corrections(list(cfg.corrections), frozen)
-    groups["corrections"] = [e for text, cl in docs for head in ("labels", "source")
-                             for e in claim_examples(text, cl, head)]
+    groups["corrections"] = [e for text, cl in docs for e in claim_examples(text, cl)]
     if card:
         cards.append(card)
     groups["aux"], aux_cards = aux_examples(cfg, set(gold_docs), rng)
