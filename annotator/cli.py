@@ -22,10 +22,20 @@ def cmd_score_ray(a) -> int:
         _err(f"--engine ray reads JSONL or Parquet files; missing: {missing or a.inputs or '-'}")
         return 2
     n_ok, n_err = score_with_ray(a.inputs, a.output, a.model, a.address, a.actors,
-                                 max_chars=a.max_chars, on_error=lambda m: _err(f"skipped {m}"))
+                                 max_chars=a.max_chars, on_error=lambda m: _err(f"skipped {m}"),
+                                 runtime=a.runtime, quantize=a.quantize)
     if n_err:
         _err(f"{n_ok} article(s) scored, {n_err} input(s) skipped")
     return 0 if n_ok or not n_err else 1
+
+
+def _runtime_args(p) -> None:
+    p.add_argument("--runtime", choices=["onnx", "torch"], default="onnx",
+                   help="onnx: ONNX Runtime on the same weights, same predictions, faster "
+                        "(default); torch: the PyTorch model")
+    p.add_argument("--quantize", action="store_true",
+                   help="int8 dynamic quantization of the encoder: faster, changes some "
+                        "predictions (see README)")
 
 
 def cmd_score(a) -> int:
@@ -41,7 +51,7 @@ def cmd_score(a) -> int:
 
             check_model_dir(a.model or default_model_dir())
             return cmd_score_ray(a)
-        clf = load_classifier(a.model, threads=a.threads, quantize=a.quantize)
+        clf = load_classifier(a.model, threads=a.threads, quantize=a.quantize, runtime=a.runtime)
     except ModelError as e:
         _err(str(e))
         return 2
@@ -95,7 +105,7 @@ def cmd_eval(a) -> int:
         _err("--update-card needs the full report on the test split")
         return 2
     try:
-        clf = load_classifier(a.model, threads=a.threads, quantize=a.quantize)
+        clf = load_classifier(a.model, threads=a.threads, quantize=a.quantize, runtime=a.runtime)
         docs = load_gold(a.gold or GOLD_DIR / "gold.jsonl", a.corpus_root, splits=[a.split],
                          annotator="A")
     except (ModelError, GoldError, OSError) as e:
@@ -193,8 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--no-text", action="store_true", help="leave article text out of the output")
-    s.add_argument("--quantize", action="store_true",
-                   help="int8 dynamic quantization of the encoder (faster on CPU)")
+    _runtime_args(s)
     s.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="ray: score JSONL/Parquet on a Ray cluster (pip install -e '.[ray]')")
     s.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
@@ -213,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--update-card", action="store_true",
                    help="write the metrics into the model directory's card (test split only)")
     e.add_argument("--threads", type=int, default=None)
-    e.add_argument("--quantize", action="store_true", help="evaluate the int8-quantized encoder")
+    _runtime_args(e)
     e.set_defaults(func=cmd_eval)
 
     from . import cli_report, cli_studio

@@ -18,10 +18,11 @@ from .records import Article
 class _Scorer:
     """One model per actor; scores a batch of raw input rows."""
 
-    def __init__(self, model_dir: str | None, threads: int, max_chars: int, raw_lines: bool):
+    def __init__(self, model_dir: str | None, threads: int, max_chars: int, raw_lines: bool,
+                 runtime: str = "onnx", quantize: bool = False):
         from .classify import load_classifier
 
-        self.clf = load_classifier(model_dir, threads=threads)
+        self.clf = load_classifier(model_dir, threads=threads, quantize=quantize, runtime=runtime)
         self.max_chars = max_chars
         self.raw_lines = raw_lines
 
@@ -69,7 +70,8 @@ class _Scorer:
 def score_with_ray(inputs: list[str], output: str | None, model_dir: str | None = None,
                    address: str | None = None, actors: int = 2, batch_size: int = 32,
                    threads_per_actor: int = 1, max_chars: int = MAX_CHARS,
-                   on_error: Callable[[str], None] = print) -> tuple[int, int]:
+                   on_error: Callable[[str], None] = print, runtime: str = "onnx",
+                   quantize: bool = False) -> tuple[int, int]:
     """Score JSONL or Parquet inputs on Ray; write JSONL (or Parquet if ``output`` ends .parquet).
 
     Returns (articles scored, inputs skipped).
@@ -92,7 +94,7 @@ def score_with_ray(inputs: list[str], output: str | None, model_dir: str | None 
     else:
         ds = ray.data.read_text(jsonl, include_paths=True, drop_empty_lines=True)
     scored = ds.map_batches(_Scorer, fn_constructor_args=(model_dir, threads_per_actor, max_chars,
-                                                          not parquet),
+                                                          not parquet, runtime, quantize),
                             batch_size=batch_size, concurrency=actors, num_cpus=threads_per_actor,
                             batch_format="numpy")
     n_ok = n_err = 0

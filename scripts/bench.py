@@ -1,6 +1,6 @@
 """Benchmark: the annotator's end-to-end scoring against a naive transformers pipeline.
 
-    .venv/bin/python scripts/bench.py [--articles N] [--model DIR] [--quantize]
+    .venv/bin/python scripts/bench.py [--articles N] [--model DIR] [--runtime onnx|torch] [--quantize]
 
 Both sides score the same claims in one run, each in its own subprocess (so peak RSS is
 per side): the project end to end (text -> segment -> attribute -> classify -> JSONL), and a
@@ -35,14 +35,14 @@ def articles(n: int) -> list[dict]:
     return [{"id": f"{i}", "text": docs[i % len(docs)].text} for i in range(n)]
 
 
-def run_project(n: int, model: str | None, quantize: bool, q: mp.Queue) -> None:
+def run_project(n: int, model: str | None, quantize: bool, runtime: str, q: mp.Queue) -> None:
     from annotator.classify import load_classifier
     from annotator.readers import AtomicJsonlWriter
     from annotator.records import Article
     from annotator.score import score_articles
 
     arts = [Article(a["id"], a["text"]) for a in articles(n)]
-    clf = load_classifier(model, quantize=quantize)
+    clf = load_classifier(model, quantize=quantize, runtime=runtime)
     out = Path(tempfile.mkdtemp()) / "out.jsonl"
     t = time.perf_counter()
     n_claims = 0
@@ -72,6 +72,12 @@ def run_naive(n: int, q: mp.Queue) -> None:
     q.put({"claims": len(texts), "seconds": time.perf_counter() - t, "peak_rss_mb": peak_rss_mb()})
 
 
+def pairs_of(arts: list[dict]) -> list[tuple[str, str]]:
+    from annotator.score import extract_claims
+
+    return [(c.source.type, c.text) for a in arts for c in extract_claims(a["text"])]
+
+
 def gemm_gflops(m: int, k: int, n: int, reps: int = 20) -> float:
     import torch
 
@@ -84,15 +90,15 @@ def gemm_gflops(m: int, k: int, n: int, reps: int = 20) -> float:
     return 2 * m * k * n * reps / (time.perf_counter() - t) / 1e9
 
 
-def forward_efficiency(model: str | None, n: int) -> dict:
+def forward_efficiency(model: str | None, n: int, runtime: str) -> dict:
     """Forward-pass GFLOP/s on the model's own batches, against the GEMM rate."""
 
     from annotator.classify import load_classifier
-    from annotator.score import extract_claims
 
-    clf = load_classifier(model)
+    clf = load_classifier(model, runtime=runtime)
+    clf.predict(pairs_of(articles(4)))  # warm-up: first calls allocate
     cfg = clf.model.encoder.config
-    pairs = [(c.source.type, c.text) for a in articles(n) for c in extract_claims(a["text"])]
+    pairs = pairs_of(articles(n))
     enc = clf.tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation="only_second",
                         max_length=clf.max_length)
     lens = sorted(len(x) for x in enc["input_ids"])
@@ -124,10 +130,11 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=60)
     ap.add_argument("--model")
     ap.add_argument("--quantize", action="store_true")
+    ap.add_argument("--runtime", choices=["onnx", "torch"], default="onnx")
     a = ap.parse_args()
-    ours = in_subprocess(run_project, a.articles, a.model, a.quantize)
+    ours = in_subprocess(run_project, a.articles, a.model, a.quantize, a.runtime)
     naive = in_subprocess(run_naive, a.articles)
-    eff = forward_efficiency(a.model, min(a.articles, 40))
+    eff = forward_efficiency(a.model, min(a.articles, 40), a.runtime)
     cps_ours = ours["claims"] / ours["seconds"]
     cps_naive = naive["claims"] / naive["seconds"]
     report = {
@@ -138,7 +145,7 @@ def main() -> None:
         "forward": {k: round(v, 3) for k, v in eff.items()},
         "forward_fraction_of_gemm_large": round(eff["forward_gflops"] / eff["gemm_large_gflops"], 3),
         "forward_fraction_of_gemm_minilm": round(eff["forward_gflops"] / eff["gemm_minilm_gflops"], 3),
-        "threads": os.cpu_count(), "quantized": a.quantize,
+        "threads": os.cpu_count(), "quantized": a.quantize, "runtime": a.runtime,
     }
     print(json.dumps(report, indent=2))
 
