@@ -58,9 +58,8 @@ def run_naive(n: int, q: mp.Queue) -> None:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
 
     from annotator.classify import base_encoder_dir
-    from annotator.score import extract_claims
 
-    texts = [c.text for a in articles(n) for c in extract_claims(a["text"])]
+    texts = [text for _, text in pairs_of(articles(n))]
     base = base_encoder_dir()
     model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=4)
     pipe = pipeline("text-classification", model=model, tokenizer=AutoTokenizer.from_pretrained(base),
