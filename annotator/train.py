@@ -82,7 +82,24 @@ def top_forward(model: ClaimModel, h: torch.Tensor, mask: torch.Tensor, heads: t
     return [model.heads[head](pooled) for head in heads]
 
 
-HEADS = {"claim": ("labels", "source"), "weak": ("labels",)}
+def truncate_layers(encoder, n: int) -> None:
+    """Keep the bottom ``n`` transformer layers; the saved config says ``n`` so loading agrees."""
+    if not 0 < n <= len(encoder.encoder.layer):
+        raise ValueError(f"num_layers must be 1..{len(encoder.encoder.layer)}, got {n}")
+    encoder.encoder.layer = encoder.encoder.layer[:n]
+    encoder.config.num_hidden_layers = n
+
+
+HEADS = {"claim": ("labels", "source"), "weak": ("labels",), "distill": ("labels", "source")}
+
+
+def soft_loss(logits: list[torch.Tensor], examples: list[Example], idx: list[int]) -> torch.Tensor:
+    """Cross-entropy against the teacher's probabilities, both product heads."""
+    loss = torch.zeros(())
+    for k, out in enumerate(logits):
+        target = torch.tensor([examples[i].soft[k] for i in idx])
+        loss = loss - (target * nn.functional.log_softmax(out, -1)).sum(-1).mean()
+    return loss
 
 
 def make_batches(examples: list[Example], idx: list[int], lengths: list[int], size: int,
@@ -149,7 +166,7 @@ def _index(groups: dict[str, list[Example]], cfg: TrainConfig):
         spans[name] = list(range(len(examples), len(examples) + len(rows)))
         examples += rows
     train_idx = spans["train"] * cfg.gold_repeat + spans["corrections"] * cfg.corrections_repeat \
-        + spans["aux"] + spans.get("weak", [])
+        + spans["aux"] + spans.get("weak", []) + spans.get("distill", [])
     return examples, train_idx, spans["dev"]
 
 
@@ -179,13 +196,24 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
     base = base_encoder_dir()
     tokenizer = AutoTokenizer.from_pretrained(base)
     encoder = AutoModel.from_pretrained(base, add_pooling_layer=False)
+    if cfg.num_layers:
+        truncate_layers(encoder, cfg.num_layers)
     heads = {"labels": len(claim_labels()), "source": len(source_types()), "subj": 2,
              "uncertain": 2, "attributed": 2}
     model = ClaimModel(encoder, heads, cfg.dropout)
 
     groups, data_cards = build_examples(cfg, rng)
+    if cfg.teacher:
+        from .distill import attach_teacher_targets, distill_examples
+
+        gold_docs = {json.loads(line)["doc"] for line in open(cfg.gold_file) if line.strip()}
+        groups["distill"], card = distill_examples(cfg, gold_docs, rng)
+        data_cards.append(card)
     examples, train_idx, dev_idx = _index(groups, cfg)
     _log("examples: " + ", ".join(f"{k} {len(v)}" for k, v in groups.items()), log)
+    if cfg.teacher:
+        attach_teacher_targets(cfg, examples)
+        _log(f"teacher targets from {cfg.teacher} in {time.time() - t0:.0f}s", log)
 
     for p in encoder.embeddings.parameters():
         p.requires_grad = False
@@ -242,6 +270,10 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
                 ys = torch.tensor([examples[i].ys for i in idx])
                 loss = nn.functional.cross_entropy(logits[0], y, weight=label_weights) \
                     + nn.functional.cross_entropy(logits[1], ys)
+                if examples[idx[0]].soft is not None:
+                    loss = loss + cfg.distill_weight * soft_loss(logits, examples, idx)
+            elif head == "distill":
+                loss = cfg.distill_weight * soft_loss(logits, examples, idx)
             elif head == "weak":
                 loss = cfg.weak_weight * nn.functional.cross_entropy(logits[0], y,
                                                                      weight=label_weights)

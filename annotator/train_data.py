@@ -31,6 +31,8 @@ class TrainConfig:
     name: str = "claims-minilm"
     version: str = "1"
     seed: int = 13
+    # keep only the encoder's first N layers (None = all 6): fewer layers, less work per claim
+    num_layers: int | None = None
     freeze_layers: int = 3
     max_length: int = 96
     # 3 epochs: gold dev macro-F1 0.6885 after epoch 3 vs 0.6892 after 4 (v1), and a retrain
@@ -59,6 +61,11 @@ class TrainConfig:
     corrections_repeat: int = 2
     # use only the first N gold train documents (simulations of the review loop); None = all
     gold_train_docs: int | None = None
+    # distillation (annotator.distill): a teacher model directory whose calibrated probabilities
+    # the student also learns, on gold claims and on claims of distill_docs unlabeled articles
+    teacher: str | None = None
+    distill_docs: int = 300
+    distill_weight: float = 1.0
 
 
 @dataclass
@@ -68,6 +75,7 @@ class Example:
     b: str
     y: int
     ys: int = -1  # source-type target of a ``claim`` example
+    soft: tuple | None = None  # teacher's (label probs, source-type probs), when distilling
 
 
 def _sample(rows: list, n: int, rng: random.Random) -> list:
