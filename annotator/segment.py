@@ -62,8 +62,15 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _word_before(text: str, dot: int):
+    # a short window first: searching the whole prefix for every full stop is quadratic
+    lo = max(0, dot - 64)
+    m = _WORD_BEFORE.search(text, lo, dot)
+    return _WORD_BEFORE.search(text, 0, dot) if lo and (m is None or m.start() == lo) else m
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
-    m = _WORD_BEFORE.search(text, 0, dot)
+    m = _word_before(text, dot)
     if not m:
         return False
     word = m.group(1).lower().rstrip(".")
@@ -118,24 +125,24 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+_QUOTE_TOKEN = re.compile(r"''|[“”\"]")
+
+
 def quote_mask(text: str, open_before: bool = False) -> tuple[list[bool], bool]:
     """Per character: inside (or on) a quotation mark pair; and whether one is open at the end.
 
     Curly quotes open and close; straight double quotes and the newspaper-style doubled single
     quote (two apostrophes) toggle.
     """
-    state, mask, i = open_before, [], 0
-    while i < len(text):
-        ch = text[i]
-        width = 2 if text.startswith("''", i) else 1
-        if ch == "“" or (ch == '"' or width == 2) and not state:
-            state, on = True, True
-        elif ch == "”" or (ch == '"' or width == 2) and state:
-            state, on = False, True
-        else:
-            on, width = state, 1
-        mask += [on] * width
-        i += width
+    # scans quotation marks only (not every character): this runs for every sentence and claim
+    state, mask, pos = open_before, [], 0
+    for m in _QUOTE_TOKEN.finditer(text):
+        mask += [state] * (m.start() - pos)
+        tok = m.group()
+        state = True if tok == "“" else False if tok == "”" else not state
+        mask += [True] * len(tok)
+        pos = m.end()
+    mask += [state] * (len(text) - pos)
     return mask, state
 
 
