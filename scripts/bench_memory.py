@@ -1,6 +1,6 @@
 """Benchmark: peak RSS of `annotator score` as the input grows (streaming check).
 
-    .venv/bin/python scripts/bench_memory.py [--sizes 100 10000] [--sentences 3] [--quantize]
+    .venv/bin/python scripts/bench_memory.py [--sizes 100 10000] [--sentences 3] [--quantize] [--model DIR]
 
 Builds JSONL inputs of N short articles (sentences from PolNeAR train, in order), scores each
 with the CLI in a child process and prints its peak RSS and throughput; flat RSS across sizes
@@ -35,6 +35,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 10000])
     ap.add_argument("--sentences", type=int, default=3)
     ap.add_argument("--quantize", action="store_true")
+    ap.add_argument("--model", help="model directory (default models/CURRENT)")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
     rows = []
@@ -43,6 +44,7 @@ def main() -> None:
         make_input(src, n, a.sentences)
         cmd = [str(ROOT / ".venv/bin/annotator"), "score", str(src), "-o", str(out), "--quiet"]
         cmd += ["--quantize"] if a.quantize else []
+        cmd += ["--model", a.model] if a.model else []
         t = time.perf_counter()
         # each size in its own child; the shell wrapper reports that child's own peak RSS
         p = subprocess.run(["/usr/bin/env", "python3", "-c",
