@@ -47,15 +47,16 @@ def distill_examples(cfg: TrainConfig, exclude_docs: set[str], rng: random.Rando
     return out, card
 
 
-def attach_teacher_targets(cfg: TrainConfig, examples: list[Example]) -> None:
-    """Set ``soft`` (label probabilities, source-type probabilities) of every product example."""
+def attach_teacher_targets(cfg: TrainConfig, examples: list[Example], train_idx: list[int]) -> None:
+    """Set ``soft`` (label probabilities, source-type probabilities) of the product examples
+    among ``train_idx`` (dev examples select the epoch and never need targets)."""
     from .classify import load_classifier
     from .labels import claim_labels, source_types
 
     teacher = load_classifier(cfg.teacher, threads=cfg.threads, runtime="onnx")
     if teacher.labels != claim_labels() or teacher.source_types != source_types():
         raise ValueError(f"teacher {cfg.teacher} has another label map than labels/schema.json")
-    idx = [i for i, e in enumerate(examples) if e.head in ("claim", "distill")]
+    idx = [i for i in train_idx if examples[i].head in ("claim", "distill")]
     probs = teacher.predict([(examples[i].a, examples[i].b) for i in idx])
     for i, (p, q) in zip(idx, probs):
         if q is None:

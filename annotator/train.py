@@ -203,16 +203,12 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
     model = ClaimModel(encoder, heads, cfg.dropout)
 
     groups, data_cards = build_examples(cfg, rng)
-    if cfg.teacher:
-        from .distill import attach_teacher_targets, distill_examples
-
-        gold_docs = {json.loads(line)["doc"] for line in open(cfg.gold_file) if line.strip()}
-        groups["distill"], card = distill_examples(cfg, gold_docs, rng)
-        data_cards.append(card)
     examples, train_idx, dev_idx = _index(groups, cfg)
     _log("examples: " + ", ".join(f"{k} {len(v)}" for k, v in groups.items()), log)
     if cfg.teacher:
-        attach_teacher_targets(cfg, examples)
+        from .distill import attach_teacher_targets
+
+        attach_teacher_targets(cfg, examples, sorted(set(train_idx)))
         _log(f"teacher targets from {cfg.teacher} in {time.time() - t0:.0f}s", log)
 
     for p in encoder.embeddings.parameters():

@@ -170,6 +170,11 @@ def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, li
                       "license": "as the sources above", "sha256": "see above",
                       "examples": len(groups["weak"]), "used_as": "label head, weight "
                       f"{cfg.weak_weight}: SUBJ->opinion/speculation, OBJ->attributed_fact"})
+    if cfg.teacher:  # after the weak examples: the same rng draws as when v5 was trained
+        from .distill import distill_examples
+
+        groups["distill"], card = distill_examples(cfg, set(gold_docs), rng)
+        cards.append(card)
     return groups, cards
 
 
