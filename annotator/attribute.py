@@ -14,7 +14,7 @@ from .records import Source, Span
 from .segment import quote_mask
 
 _CUE_WORDS = """
-said says say saying told tells telling added adds stated states announced announces wrote writes
+said says say saying told tells telling added adds stated announced announces wrote writes
 tweeted tweets argued argues claimed claims explained explains noted notes insisted insists warned
 warns asserted asserts declared declares reported reports acknowledged acknowledges suggested
 suggests contended contends replied replies responded responds remarked testified confirmed
@@ -24,10 +24,23 @@ believed thinks think thought feels felt hopes hoped fears feared expects expect
 argued wondered concluded observed posted mentioned disclosed revealed alleged alleges
 described describes accused accuses criticized criticizes urged praised praises endorsed
 cited citing pledged dismissed blamed rejected indicated answered
-""".split()
+hailed hails heralded welcomed welcomes lamented laments
+blasted blasts slammed slams questioned echoed echoes quipped proclaimed proclaims
+assured assures reassured reassures reminded reminds implied implies intimated bragged brags
+criticised dismisses demanded demands voiced likened likens dubbed dubs pledges pledging
+arguing insisting saying adding noting warning claiming vowing stressing explaining telling
+conceding boasting complaining remarking repeating charging promising
+maintained maintains lashed ridiculed mocked touted touts defended defends agreed agrees
+disputed disputes acknowledging announcing
+"""
+# Verbs that report a finding when their subject is a document, study or poll ("the survey
+# found"), but an action otherwise ("police found the car").
+_EVIDENTIAL = set("""found finds showed shows show reveal reveals revealed concluded concludes
+indicated indicates suggests suggested""".split())
 CUE_RE = re.compile(
-    r"\b(?:[Aa]ccording to|pointed out|went on to say|in a statement|told reporters|"
-    + "|".join(sorted(set(_CUE_WORDS), key=len, reverse=True)) + r")\b")
+    r"\b(?:[Aa]ccording to|pointed out|pointed to|went on to say|made it clear|shot back|"
+    r"in a statement|released a statement|told reporters|states(?=\s+that\b|:)|"
+    + "|".join(sorted(set(_CUE_WORDS.split()) | _EVIDENTIAL, key=len, reverse=True)) + r")\b")
 _AUX = set("also later then has had have was is were are did does do previously repeatedly recently "
            "once never further again reportedly allegedly publicly privately earlier first "
            "had been has been".split())
@@ -45,9 +58,10 @@ OFFICIAL_TITLES = re.compile(
     r"state department|fbi|cia|nsa|irs|dhs|epa|fda|cdc|fec|congress|senate|house speaker|speaker|"
     r"military|army|navy|authorities|authority|u\.n\.|united nations|nato|european commission|"
     r"election board|election commission|federal reserve|central bank|census bureau|bureau|"
-    r"kremlin|parliament|cabinet|council|regulators?|treasury|inspector general|director|aide to|"
+    r"kremlin|parliament|cabinet|council|regulators?|treasury|inspector general|aide to|"
     r"clerk|board|commission|auditor|inspectors?|troopers?|officers?|coroner|district attorney|"
-    r"attorneys general|ministers|governors|mayors|embassy|consulate|legislature|assembly)\b",
+    r"attorneys general|ministers|governors|mayors|embassy|consulate|legislature|assembly|"
+    r"budget office|coroner's office|(?:[A-Z]\w+ )+Office)\b",
     re.I)
 NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|candidate|candidates|nominee|hopeful|front-?runner|"
                           r"challenger|campaign|presumptive|contender|would-be|retired)\b", re.I)
@@ -80,7 +94,8 @@ _STOP_CAP = {"The", "A", "An", "But", "And", "In", "On", "At", "For", "With", "A
              "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
              "It", "This", "That", "There", "These", "Those", "I", "We", "Don’t", "Editor’s"}
 # Subjects that are never a claim's source: the writer ("I", "we" outside quotes), expletives.
-_NOT_SUBJECT = {"it", "this", "that", "there", "i", "we", "you", "which", "what", "who"}
+_NOT_SUBJECT = {"it", "this", "that", "there", "i", "we", "you", "which", "what", "who", "a", "an",
+                "the", "now", "yet", "of", "also", "then"}
 
 
 @dataclass
@@ -211,6 +226,11 @@ def remember_names(text: str) -> dict[str, str]:
             continue
         # the title may precede the name directly or as an appositive ("The minister, Lou Jiwei")
         before = re.split(r"[.;:“”\"]|\band\b", text[max(0, m.start() - 60):m.start()])[-1]
+        # a title set off by a comma describes the name only as an appositive ("The minister,
+        # Lou Jiwei"), not after a clause ("... as secretary of state, Hillary Clinton")
+        if "," in before and not re.fullmatch(r"\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er)\s+[^,]{1,40},\s*",
+                                              before):
+            before = before.rsplit(",", 1)[1]
         after = re.split(r"[.;:“”\"]", text[m.end():m.end() + 60])[0]
         after = after.split(",")[1] if after.startswith(",") and after.count(",") >= 1 else ""
         desc = before + " " + " ".join(toks[:-1]) + " " + after
@@ -220,6 +240,9 @@ def remember_names(text: str) -> dict[str, str]:
             names[surname] = "official"
         else:
             names[surname] = "person"
+        # family name first ("Lou Jiwei" is later "Mr. Lou")
+        if len(toks) == 2 and not toks[0].endswith("."):
+            names.setdefault(toks[0], names[surname])
     return names
 
 
@@ -264,10 +287,9 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
                     b -= 1
                 return _shorten(text, a, b), cue
         appos = _APPOSITION.search(c, 0, m.start())
-        if appos:
-            return _shorten(text, claim.start + appos.start(1), claim.start + appos.end(1)), cue
-        subj = _tokens_back(text, claim.start, cs)
-        if subj:
+        subj = ((claim.start + appos.start(1), claim.start + appos.end(1)) if appos
+                else _tokens_back(text, claim.start, cs))
+        if subj and (m.group() not in _EVIDENTIAL or MEDIA.search(text[subj[0]:subj[1]])):
             return _shorten(text, *subj), cue
     return None
 
@@ -307,9 +329,22 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
         if fully_quoted and mem.last_quote is not None:
             out.append((mem.last_quote, None))
             continue
+        if out and _continues_sentence(claims[len(out) - 1], claim):
+            # the second predicate of "X said A and insisted B" keeps X as its source
+            out.append((out[-1][0], None))
+            continue
         out.append((Source("author"), None))
     _backfill_quote_frames(text, claims, out)
     return out
+
+
+def _continues_sentence(prev: Span, claim: Span) -> bool:
+    """Whether ``claim`` is a later part of the sentence ``prev`` was split from."""
+    if re.search(r"[.!?][”\"’']*$", prev.text):
+        return False
+    # a predicate without its subject: opened by a reporting verb, or a reported "that" clause
+    first = re.match(r"(?:also |then |later )?(\w+)", claim.text)
+    return bool(first) and (first.group(1) == "that" or bool(CUE_RE.fullmatch(first.group(1))))
 
 
 def _backfill_quote_frames(text: str, claims: list[Span], out: list) -> None:

@@ -1,5 +1,7 @@
 import pytest
 
+from annotator.attribute import attribute
+from annotator.records import Span
 from annotator.score import extract_claims
 
 
@@ -66,3 +68,41 @@ def test_pronoun_source_takes_the_type_of_the_last_speaker():
     claims = extract_claims(text)
     assert claims[1].source.span.text == "she"
     assert claims[1].source.type == "official"
+
+
+@pytest.mark.parametrize("text,stype,cue", [
+    ("The county survey found that rents rose 12 percent.", "media", "found"),
+    ("Police found the stolen van near the harbor.", "author", None),
+    ("The new poll shows the mayor ahead by four points.", "media", "shows"),
+    ("Farmers in the valley showed visitors the flooded fields.", "author", None),
+])
+def test_evidential_verbs_are_cues_only_for_documents(text, stype, cue):
+    c = first(text)
+    assert c.source.type == stype
+    assert (c.cue.text if c.cue else None) == cue
+
+
+def test_plural_noun_states_is_not_a_cue():
+    assert first("In some states, the vote count took a week.").source.type == "author"
+
+
+def test_split_predicate_keeps_the_subject_as_source():
+    # the two parts as annotators split them (fact + speculation)
+    text = "Mayor Ana Ruiz said the plan was ready, and warned that the bridge could close."
+    a, b = "Mayor Ana Ruiz said the plan was ready", "warned that the bridge could close."
+    spans = [Span(0, len(a), a), Span(text.index(b), len(text), b)]
+    (s1, _), (s2, _) = attribute(text, spans)
+    assert s1.type == s2.type == "official"
+    assert s2.span == s1.span
+    # a new sentence with its own subject does not inherit
+    text2 = "Mayor Ana Ruiz said the plan was ready. Warned residents left early."
+    spans = [Span(0, 38, text2[:38]), Span(39, len(text2), text2[39:])]
+    assert attribute(text2, spans)[1][0].type == "author"
+
+
+def test_title_in_an_earlier_clause_does_not_make_a_name_official():
+    text = ("After questions about her emails as secretary of state, Hillary Ruiz spoke in Ohio. "
+            "Ruiz said the tax was unfair.")
+    assert extract_claims(text)[1].source.type == "person"
+    text = "The minister, Ana Ruiz, spoke in Madrid. Ruiz said the tax was fair."
+    assert extract_claims(text)[1].source.type == "official"
