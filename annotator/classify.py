@@ -38,22 +38,8 @@ def default_model_dir() -> Path:
     return MODELS_DIR / current.read_text().strip()
 
 
-# What the first segment of the model's text pair holds (``input_format`` in annotator.json).
-INPUT_FORMATS = {
-    "type": "text pair: (extracted source type, claim text)",
-    # the span matters when it lies outside the claim: quotation continuations, split predicates
-    "type+span": "text pair: (extracted source type: source span text, claim text)",
-}
-
-
-def claim_input(claim_text: str, source_type: str, source_text: str | None = None,
-                fmt: str = "type") -> tuple[str, str]:
-    """The text pair the model sees: the extracted source (type, and its span with
-    ``fmt="type+span"``), then the claim."""
-    if fmt not in INPUT_FORMATS:
-        raise ValueError(f"unknown input format {fmt!r}")
-    if fmt == "type+span" and source_text:
-        return f"{source_type}: {source_text}", claim_text
+def claim_input(claim_text: str, source_type: str) -> tuple[str, str]:
+    """The text pair the model sees: the extracted source type, then the claim."""
     return source_type, claim_text
 
 
@@ -117,7 +103,6 @@ class ClaimClassifier:
     source_temperature: float = 1.0
     # padded batch -> [label logits, source logits]; None = the torch model
     forward: Callable | None = None
-    input_format: str = "type"
 
     def _logits(self, batch, has_source: bool) -> list[torch.Tensor]:
         if self.forward is not None:
@@ -126,17 +111,14 @@ class ClaimClassifier:
         return [self.model.heads[h](pooled) for h in ("labels", "source")[:1 + has_source]]
 
     @torch.inference_mode()
-    def predict(self, pairs: Sequence[tuple]
+    def predict(self, pairs: Sequence[tuple[str, str]]
                 ) -> list[tuple[dict[str, float], dict[str, float] | None]]:
-        """For (extracted source type, claim text[, source span text]) tuples, in input order:
-        calibrated label probabilities and, when the model has a source head, source-type
-        probabilities."""
+        """For (extracted source type, claim text) pairs, in input order: calibrated label
+        probabilities and, when the model has a source head, source-type probabilities."""
         if not pairs:
             return []
         has_source = bool(self.source_types) and "source" in self.model.heads
-        texts = [claim_input(p[1], p[0], p[2] if len(p) > 2 else None, self.input_format)
-                 for p in pairs]
-        enc = self.tokenizer([a for a, _ in texts], [b for _, b in texts], truncation="only_second",
+        enc = self.tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation="only_second",
                              max_length=self.max_length)
         order = sorted(range(len(pairs)), key=lambda i: len(enc["input_ids"][i]))
         out: list = [None] * len(pairs)
@@ -226,4 +208,4 @@ def load_classifier(path: str | os.PathLike | None = None, threads: int | None =
                            int(meta.get("max_length", 128)),
                            source_types=source_types,
                            source_temperature=float(meta.get("source_temperature", 1.0)),
-                           forward=forward, input_format=meta.get("input_format", "type"))
+                           forward=forward)

@@ -37,9 +37,7 @@ def distill_examples(cfg: TrainConfig, exclude_docs: set[str], rng: random.Rando
     for doc in docs:
         text = read_document(doc, root)
         h.update(text.encode("utf-8"))
-        out += [Example("distill", *claim_input(c.text, c.source.type,
-                                                c.source.span.text if c.source.span else None,
-                                                cfg.input_format), -1)
+        out += [Example("distill", *claim_input(c.text, c.source.type), -1)
                 for c in extract_claims(text)]
     card = {"source": "polnear (unlabeled, teacher soft targets)",
             "license": "research use (PolNeAR v1.0.0, Newell et al. 2018)",
@@ -58,10 +56,6 @@ def attach_teacher_targets(cfg: TrainConfig, examples: list[Example], train_idx:
     teacher = load_classifier(cfg.teacher, threads=cfg.threads, runtime="onnx")
     if teacher.labels != claim_labels() or teacher.source_types != source_types():
         raise ValueError(f"teacher {cfg.teacher} has another label map than labels/schema.json")
-    if teacher.input_format != cfg.input_format:
-        # the examples' first segments are already in the student's format
-        raise ValueError(f"teacher {cfg.teacher} reads input format {teacher.input_format!r}, "
-                         f"the student {cfg.input_format!r}")
     idx = [i for i in train_idx if examples[i].head in ("claim", "distill")]
     probs = teacher.predict([(examples[i].a, examples[i].b) for i in idx])
     for i, (p, q) in zip(idx, probs):

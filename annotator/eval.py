@@ -99,8 +99,7 @@ def evaluate_oracle_segments(classifier: Classifier, docs: Sequence[GoldDoc]) ->
     for d in docs:
         spans = list(d.claims)
         srcs = attribute(d.text, spans)
-        probs = classifier.predict([(s.type, c.text, s.span.text if s.span else None)
-                                    for c, (s, _) in zip(spans, srcs)])
+        probs = classifier.predict([(s.type, c.text) for c, (s, _) in zip(spans, srcs)])
         pairs += [(c.label, max(p, key=p.get)) for c, (p, _) in zip(spans, probs)]
     return label_report(pairs)
 

@@ -26,12 +26,6 @@ def extract_claims(text: str) -> list[Claim]:
             for s, (src, cue) in zip(spans, attribute(text, spans))]
 
 
-def model_input(claim: Claim) -> tuple[str, str, str | None]:
-    """What the classifier gets for a claim: (rule source type, claim text, source span text)."""
-    span = claim.source.span
-    return claim.source.type, claim.text, None if span is None else span.text
-
-
 def profile(claims: Sequence[Claim]) -> dict:
     """The article-level profile of TAXONOMY.md section 4, derived only from claims."""
     n = len(claims)
@@ -79,7 +73,7 @@ def score_articles(articles: Iterable[Article], classifier: Classifier,
     n_pending = 0
 
     def flush():
-        pairs = [model_input(c) for _, cl in pending for c in cl]
+        pairs = [(c.source.type, c.text) for _, cl in pending for c in cl]
         probs = iter(classifier.predict(pairs))
         for art, cl in pending:
             labeled = tuple(_label(c, *next(probs)) for c in cl)

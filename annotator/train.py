@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .classify import INPUT_FORMATS, ClaimModel, base_encoder_dir, mean_pool, save_model_dir
+from .classify import ClaimModel, base_encoder_dir, mean_pool, save_model_dir
 from .labels import claim_labels, source_types
 from .modelcard import git_commit, write_model_card
 from .train_data import Example, TrainConfig, build_examples
@@ -309,7 +309,7 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
             "temperature": temperature, "source_types": list(source_types()),
             "source_temperature": source_temperature, "max_length": cfg.max_length,
             "pooling": "mean",
-            "input_format": cfg.input_format, "input": INPUT_FORMATS[cfg.input_format]}
+            "input": "text pair: (extracted source type, claim text)"}
     save_model_dir(model, tokenizer, meta, out_dir)
     (out_dir / "training_config.json").write_text(json.dumps(asdict(cfg), indent=2))
     (out_dir / "training_data.json").write_text(json.dumps(data_cards, indent=2))

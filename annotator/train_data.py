@@ -66,8 +66,6 @@ class TrainConfig:
     teacher: str | None = None
     distill_docs: int = 300
     distill_weight: float = 1.0
-    # first segment of the model's input: "type" or "type+span" (classify.INPUT_FORMATS)
-    input_format: str = "type"
 
 
 @dataclass
@@ -84,21 +82,19 @@ def _sample(rows: list, n: int, rng: random.Random) -> list:
     return rows if len(rows) <= n else rng.sample(rows, n)
 
 
-def claim_examples(text: str, claims, fmt: str = "type") -> list[Example]:
+def claim_examples(text: str, claims) -> list[Example]:
     """Product examples of one document. The input carries the source type that the rules
     extract for the annotated span (not the annotated type), so training sees what inference
     sees; the annotated type is the source head's target."""
     lab = {name: i for i, name in enumerate(claim_labels())}
     src_type = {name: i for i, name in enumerate(source_types())}
-    return [Example("claim", *claim_input(c.text, src.type, src.span.text if src.span else None,
-                                          fmt), lab[c.label], src_type[c.source.type])
+    return [Example("claim", *claim_input(c.text, src.type), lab[c.label], src_type[c.source.type])
             for c, (src, _) in zip(claims, attribute(text, claims))]
 
 
-def gold_examples(split: str, root=None, docs: int | None = None, fmt: str = "type"
-                  ) -> list[Example]:
+def gold_examples(split: str, root=None, docs: int | None = None) -> list[Example]:
     return [e for doc in gold_split(split, root)[:docs]
-            for e in claim_examples(doc.text, doc.claims, fmt)]
+            for e in claim_examples(doc.text, doc.claims)]
 
 
 def load_corrections(paths: list[str], frozen_hashes: set[str]) -> tuple[list, dict]:
@@ -148,9 +144,8 @@ def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, li
     gold_docs = {json.loads(line)["doc"]: json.loads(line) for line in open(cfg.gold_file)
                  if line.strip()}
     groups = {
-        "train": gold_examples("train", cfg.corpus_root, docs=cfg.gold_train_docs,
-                               fmt=cfg.input_format),
-        "dev": gold_examples("dev", cfg.corpus_root, fmt=cfg.input_format),
+        "train": gold_examples("train", cfg.corpus_root, docs=cfg.gold_train_docs),
+        "dev": gold_examples("dev", cfg.corpus_root),
     }
     counts = {lab: 0 for lab in claim_labels()}
     for e in groups["train"] + groups["dev"]:
@@ -164,8 +159,7 @@ def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, li
               "examples": len(groups["train"]) + len(groups["dev"]), "counts": counts}]
     frozen = {r["sha256"] for r in gold_docs.values() if r["split"] in ("dev", "test")}
     docs, card = load_corrections(list(cfg.corrections), frozen)
-    groups["corrections"] = [e for text, cl in docs
-                             for e in claim_examples(text, cl, cfg.input_format)]
+    groups["corrections"] = [e for text, cl in docs for e in claim_examples(text, cl)]
     if card:
         cards.append(card)
     groups["aux"], aux_cards = aux_examples(cfg, set(gold_docs), rng)
