@@ -35,8 +35,7 @@ disputed disputes acknowledging announcing
 """
 # Verbs that report a finding when their subject is a document, study or poll ("the survey
 # found"), but an action otherwise ("police found the car").
-_EVIDENTIAL = set("""found finds showed shows show reveal reveals revealed concluded concludes
-indicated indicates suggests suggested""".split())
+_EVIDENTIAL = set("""found finds showed shows show reveal reveals""".split())
 CUE_RE = re.compile(
     r"\b(?:[Aa]ccording to|pointed out|pointed to|went on to say|made it clear|shot back|"
     r"in a statement|released a statement|told reporters|states(?=\s+that\b|:)|"
