@@ -39,7 +39,15 @@ _EVIDENTIAL = set("""found finds showed shows show reveal reveals""".split())
 CUE_RE = re.compile(
     r"\b(?:[Aa]ccording to|pointed out|pointed to|went on to say|made it clear|shot back|"
     r"in a statement|released a statement|told reporters|states(?=\s+that\b|:)|"
+    r"(?:takes|took|taking) (?:aim at|issue with)|rail(?:s|ed) against|fired back|weighed in|"
+    r"play(?:s|ed) down|(?<!-)call(?:s|ed|ing)?(?=\s[^.;“”\"]{1,60}[“\"‘])|"
     + "|".join(sorted(set(_CUE_WORDS.split()) | _EVIDENTIAL, key=len, reverse=True)) + r")\b")
+# headlines in title case spell their cue with a capital ("Trump Says ..."); other capitalised
+# verbs there mostly report actions ("Clinton Slams Trump")
+CUE_RE_TITLE = re.compile(r"\b(?:Says|Say|Tells)\b|" + CUE_RE.pattern)
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:(?:\w+ly|also|not|being)\s+)?$", re.I)
+_PARTICIPLES = {w for w in _CUE_WORDS.split() if w.endswith("ed")} | {"told", "thought", "felt", "found"}
+_PREP = set("in on at of for with by from between about into among amid over under to".split())
 _AUX = set("also later then has had have was is were are did does do previously repeatedly recently "
            "once never further again reportedly allegedly publicly privately earlier first "
            "had been has been".split())
@@ -85,8 +93,12 @@ ANONYMOUS = re.compile(
     re.I)
 _NAME = re.compile(r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*)(?:\s+(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*|"
                    r"(?:de|van|von)\b|al-\w+))*")
-_APPOSITION = re.compile(r"(?:^|[,“”\"]\s*|\b(?:and|but)\s+)((?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]*),"
-                         r"\s[^,“”\"]{1,80},\s*$")
+_NAME_NP = r"(?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]*"
+_LEAD = r"(?:^|[,“”\"]\s*|''\s*|\b(?:and|but)\s+)"
+_DET_NP = r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s[\w’'\-.]+(?:\s+[\w’'\-.]+){0,4}"
+# k comma-delimited asides between the subject and its cue, then perhaps an auxiliary
+_ASIDES = r"(?:\s*,\s*[^,“”\"]{1,80}){%d},\s*(?:(?:has|had|have|also|later|then|once|again)\s+)*$"
+_CONJ_CAP = {"But", "And", "Yet", "So", "Meanwhile", "Still", "However", "Then", "Also", "Now"}
 _STOP_CAP = {"The", "A", "An", "But", "And", "In", "On", "At", "For", "With", "After", "Before",
              "When", "While", "As", "Asked", "Speaking", "Hours", "Meanwhile", "However", "Still",
              "Then", "Later", "Earlier", "Also", "Yet", "So", "Now", "Today", "Yesterday", "Some",
@@ -109,13 +121,18 @@ class _Memory:
 
 def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
     """The subject noun phrase ending just before a cue, skipping auxiliaries/adverbs."""
+    # a party/state tag between name and cue: "Sen. Jason Holsman (D) said"
+    paren = re.search(r"\s*\([A-Z][\w.\- ]{0,20}\)\s*$", text[lo:cue_start])
+    if paren:
+        cue_start = lo + paren.start()
     words = [(m.start(), m.end()) for m in re.finditer(r"[\w.’'\-&]+", text[lo:cue_start])]
     words = [(a + lo, b + lo) for a, b in words]
     end = None
     while words:
         a, b = words[-1]
         w = text[a:b].lower()
-        if end is None and (w in _AUX or w.endswith("ly") and len(w) > 4):
+        # "Kelly" is a name, not an adverb in -ly
+        if end is None and (w in _AUX or w.endswith("ly") and len(w) > 4 and text[a].islower()):
             words.pop()
             continue
         if end is None:
@@ -127,18 +144,22 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
     # a comma or quote between subject and cue means there is no subject right before it
     if re.search(r"[,“”\"():;]", text[end:cue_start]):
         return None
-    start = end
+    start, stop = end, None
     for a, b in reversed(words):
         seg = text[b:start]
         if re.search(r"[,“”\"():;—–]", seg):
             break
         if text[a:b].lower() in _BOUNDARY:
+            stop = text[a:b].lower()
             break
         start = a
         if end - start > 80:
             break
     del gap_start
     if start >= end or text[start:end].lower() in _NOT_SUBJECT:
+        return None
+    # "to assuage fears", "1,153 in pledged delegates": a verb or object, not a subject
+    if stop == "to" and text[start].islower() or text[start:end].split()[-1].lower() in _PREP:
         return None
     return start, end
 
@@ -153,6 +174,9 @@ def _shorten(text: str, start: int, end: int) -> tuple[int, int]:
         # drop a leading determiner-free descriptor? keep the phrase: "the gambling tycoon"
         return start, end
     m = names[-1]
+    if re.fullmatch(r"\s+[a-z]+", phrase[m.end():]) and (
+            m.start() == 0 or re.fullmatch(r"(?:[Tt]he|[Aa]n?)(?:\s+[a-z][\w\-]*)*\s+", phrase[:m.start()])):
+        return start, end  # the name only modifies the head: "a Mexican official", "Clinton aides"
     a, b = start + m.start(), start + m.end()
     before = phrase[:m.start()]
     title = re.search(r"((?:[A-Z][\w.]*\s+)*(?:president|sen\.|senator|rep\.|gov\.|governor|mayor|"
@@ -245,6 +269,36 @@ def remember_names(text: str) -> dict[str, str]:
     return names
 
 
+def _appositive(c: str, pos: int) -> tuple[int, int] | None:
+    """Subject set off from its cue by asides: "Ramil Carr, 31, a photographer, said",
+    "a spokeswoman, Anna White, said", "The lawmaker, who represents X, said"."""
+    pre = c[:pos]
+    name = "(" + _NAME_NP + r")(?:\s*\([A-Z][\w.\- ]{0,20}\))?"
+    m = re.search(r"(?:^|[,“”\"]\s*|''\s*)" + _DET_NP + r",\s+" + name + _ASIDES % 0, pre)
+    if m:
+        return m.span(1)
+    for k in range(1, 5):
+        tail = _ASIDES % k
+        m = (re.search(_LEAD + name + tail, pre)
+             or re.search(r"(?:^|[,“”\"]\s*|''\s*)(" + _DET_NP + ")" + tail, pre)
+             or re.match(r"((?:[A-Z][\w’'\-.]*)(?:\s+[\w’'\-.]+){0,4}\s+[A-Z][\w’'\-]*)" + tail, pre))
+        if not m or re.search(r"\d\s?(?:%|percent)", pre[m.end(1):]):
+            continue  # "A third of independents, 33%, say": a poll share, not a speaker
+        a, b = m.span(1)
+        first = c[a:b].split()[0]
+        if first in _CONJ_CAP:
+            a = c.index(" ", a) + 1  # "But Mr. Guerrero, a Republican, said"
+        elif first in _STOP_CAP and first not in ("The", "A", "An") or first.endswith("ing"):
+            continue
+        return a, b
+    return None
+
+
+def _title_case(c: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w’'\-]{3,}", c)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
 def _find_frame(text: str, claim: Span, open_at_start: bool):
     """(subject span, cue span) of the claim's attribution frame, or None."""
     c = claim.text
@@ -253,13 +307,16 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
     if head and not mask[0]:
         s, e = claim.start + head.start(1), claim.start + head.end(1)
         return (s, e), Span(e, e + 1, ":")
-    for m in CUE_RE.finditer(c):
+    for m in (CUE_RE_TITLE if _title_case(c) else CUE_RE).finditer(c):
         if mask[m.start()]:
             continue
+        if m.group().lower() in _PARTICIPLES and _PASSIVE.search(c, 0, m.start()):
+            continue  # passive ("is expected to", "was charged"): no speaker here
         cs, ce = claim.start + m.start(), claim.start + m.end()
         cue = Span(cs, ce, text[cs:ce])
         if m.group().lower() == "according to":
-            np = re.match(r"\s+((?:[\w.’'\-&/]+\s*){1,8}?)(?=[,.;:]|$)", text[ce:claim.end])
+            np = re.match(r"\s+([\w.’'\-&/]+(?:\s+[\w.’'\-&/]+){0,10}?)(?=[,.;:]|$|\s(?:released|published|"
+                          r"conducted|taken|by|unearthed|obtained|that|which)\b)", text[ce:claim.end])
             if np:
                 a = ce + np.start(1)
                 b = ce + np.end(1)
@@ -275,9 +332,13 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
                 n = names[0]
                 return _shorten(text, claim.start + n.start(), claim.start + n.end()), cue
             continue
-        # inverted frame after a quote: ', said Sen. Lee' / '” said the mayor'
-        if re.search(r"[,”\"]\s*$", c[:m.start()]):
-            np = re.match(r"\s+((?:[A-Z]|the\b|a\b|an\b|one\b|his\b|her\b)(?:[\w.’'\-&]+\s*){0,7}?)"
+        appos = _appositive(c, m.start())
+        # inverted frame after a quote: ', said Sen. Lee' / '” said the mayor'; after a bare
+        # comma only a capitalised subject ("X, a photographer, said the ..." is not inverted)
+        tail = re.search(r"(?:[,”\"]|'')\s*$", c[:m.start()])
+        if tail and not appos:
+            det = r"|(?:the|a|an|one|his|her)\s+[\w.’'\-&]+" if tail.group().strip() != "," else ""
+            np = re.match(r"\s+((?:[A-Z][\w.’'\-&]*" + det + r")(?:\s+[\w.’'\-&]+){0,6}?)"
                           r"(?=[,.;]|$|\s(?:in|on|at|during|who|after|before|when|while|to|of|"
                           r"[A-Z][a-z]+day)\b)", text[ce:claim.end])
             if np:
@@ -285,10 +346,9 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
                 while b > a and text[b - 1].isspace():
                     b -= 1
                 return _shorten(text, a, b), cue
-        appos = _APPOSITION.search(c, 0, m.start())
-        subj = ((claim.start + appos.start(1), claim.start + appos.end(1)) if appos
+        subj = ((claim.start + appos[0], claim.start + appos[1]) if appos
                 else _tokens_back(text, claim.start, cs))
-        if subj and (m.group() not in _EVIDENTIAL or MEDIA.search(text[subj[0]:subj[1]])):
+        if subj and (m.group().lower() not in _EVIDENTIAL or MEDIA.search(text[subj[0]:subj[1]])):
             return _shorten(text, *subj), cue
     return None
 

@@ -106,3 +106,54 @@ def test_title_in_an_earlier_clause_does_not_make_a_name_official():
     assert extract_claims(text)[1].source.type == "person"
     text = "The minister, Ana Ruiz, spoke in Madrid. Ruiz said the tax was fair."
     assert extract_claims(text)[1].source.type == "official"
+
+
+@pytest.mark.parametrize("text,stype,span", [
+    # several asides between the speaker and the cue
+    ("Dana Holt, 31, a freelance photographer from Eastport, said the rally was peaceful.",
+     "person", "Dana Holt"),
+    ("“It was cold,” Ivo Brandt, 40, of Millbrook, Ore., who waited all night, said in an interview.",
+     "person", "Ivo Brandt"),
+    ("Carla Mendes, meanwhile, who has no endorsements, said the race was open.", "person", "Carla Mendes"),
+    # a descriptor before the name, lowercase words inside the subject
+    ("Ohio state delegate Rina Patel, wearing a tall hat, said the vote would be close.",
+     "person", "Rina Patel"),
+    ("The lawmaker, who represents a rural district, said the remarks were hurtful.",
+     "official", "The lawmaker"),
+    ("The mill closed, a spokeswoman, Lena Voss, said on Friday.", "person", "Lena Voss"),
+    ("But Omar Reyes, an organizer with the tenants' group, said the strike would go on.",
+     "person", "Omar Reyes"),
+    # an auxiliary after the asides; a party tag before the cue
+    ("Tom Keller, director of the group Fair Rents, has accused the council of stalling.",
+     "person", "Tom Keller"),
+    ("State Sen. Ada Winter (D) said the bill was dead.", "official", "State Sen. Ada Winter"),
+    # a name ending in -ly is not an adverb; a determiner after a quote's comma
+    ("Kelly said she asked for the interview.", "person", "Kelly"),
+    ("“We saw it coming,” said a Danish official who asked not to be named.", "official",
+     "a Danish official"),
+])
+def test_subjects_set_off_by_asides_and_descriptors(text, stype, span):
+    c = first(text)
+    assert (c.source.type, c.source.span.text if c.source.span else None) == (stype, span)
+
+
+@pytest.mark.parametrize("text", [
+    "The committee is expected to produce a report this summer.",   # passive: nobody speaks
+    "The senator was charged with fraud in 2014.",
+    "Few voters trust the party, and its leaders try to assuage fears about the plan.",
+    "A third of independents, 33 percent, say they are undecided.",  # a poll share
+])
+def test_no_speaker_in_passives_objects_and_poll_shares(text):
+    assert first(text).source.type == "author"
+
+
+def test_title_case_headline_says_and_called_with_a_quotation():
+    assert first("Mayor Ruiz Says The Bridge Will Reopen In May.").source.span.text == "Mayor Ruiz"
+    c = first('Carson called the report a "boldfaced lie."')
+    assert (c.source.span.text, c.cue.text) == ("Carson", "called")
+    assert first("The so-called “deal” collapsed on Friday.").source.type == "author"
+
+
+def test_according_to_keeps_the_head_of_a_long_noun_phrase():
+    c = first("Rents rose 12 percent, according to a new Eastport University survey released Monday.")
+    assert c.source.type == "media" and c.source.span.text.endswith("survey")
