@@ -10,87 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, EVIDENTIAL, MEDIA,
+                      NOT_OFFICIAL, OFFICIAL_TITLES, ORGANIZATION, PARTICIPLES, PASSIVE, PREPOSITIONS,
+                      PRONOUNS)
 from .records import Source, Span
 from .segment import quote_mask
 
-_CUE_WORDS = """
-said says say saying told tells telling added adds stated announced announces wrote writes
-tweeted tweets argued argues claimed claims explained explains noted notes insisted insists warned
-warns asserted asserts declared declares reported reports acknowledged acknowledges suggested
-suggests contended contends replied replies responded responds remarked testified confirmed
-confirms denied denies admitted admits predicted predicts recalled recalls complained complains
-emphasized stressed countered charged conceded boasted vowed promised urged urges believes believe
-believed thinks think thought feels felt hopes hoped fears feared expects expected estimated
-argued wondered concluded observed posted mentioned disclosed revealed alleged alleges
-described describes accused accuses criticized criticizes urged praised praises endorsed
-cited citing pledged dismissed blamed rejected indicated answered
-hailed hails heralded welcomed welcomes lamented laments
-blasted blasts slammed slams questioned echoed echoes quipped proclaimed proclaims
-assured assures reassured reassures reminded reminds implied implies intimated bragged brags
-criticised dismisses demanded demands voiced likened likens dubbed dubs pledges pledging
-arguing insisting adding noting warning claiming vowing stressing explaining
-conceding boasting complaining remarking repeating charging promising
-maintained maintains lashed ridiculed mocked touted touts defended defends agreed agrees
-disputed disputes acknowledging announcing
-"""
-# Verbs that report a finding when their subject is a document, study or poll ("the survey
-# found"), but an action otherwise ("police found the car").
-_EVIDENTIAL = set("""found finds showed shows show reveal reveals""".split())
-CUE_RE = re.compile(
-    r"\b(?:[Aa]ccording to|pointed out|pointed to|went on to say|made it clear|shot back|"
-    r"in a statement|released a statement|told reporters|states(?=\s+that\b|:)|"
-    r"(?:takes|took|taking) (?:aim at|issue with)|rail(?:s|ed) against|fired back|weighed in|"
-    r"play(?:s|ed) down|(?<!-)call(?:s|ed|ing)?(?=\s[^.;“”\"]{1,60}[“\"‘])|"
-    + "|".join(sorted(set(_CUE_WORDS.split()) | _EVIDENTIAL, key=len, reverse=True)) + r")\b")
-# headlines in title case spell their cue with a capital ("Trump Says ..."); other capitalised
-# verbs there mostly report actions ("Clinton Slams Trump")
-CUE_RE_TITLE = re.compile(r"\b(?:Says|Say|Tells)\b|" + CUE_RE.pattern)
-_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:(?:\w+ly|also|not|being)\s+)?$", re.I)
-_PARTICIPLES = {w for w in _CUE_WORDS.split() if w.endswith("ed")} | {"told", "thought", "felt", "found"}
-_PREP = set("in on at of for with by from between about into among amid over under to".split())
-_AUX = set("also later then has had have was is were are did does do previously repeatedly recently "
-           "once never further again reportedly allegedly publicly privately earlier first "
-           "had been has been".split())
-_BOUNDARY = set("that and but or while when as because which who whom whose where if though "
-                "although since after before than so nor whether to not also".split())
-PRONOUNS = {"he": "sg", "she": "sg", "they": "pl", "i": "self", "we": "self", "it": "it",
-            "him": "sg", "her": "sg"}
-
-OFFICIAL_TITLES = re.compile(
-    r"\b(?:president|vice president|sen\.?|senator|senators|rep\.?|representative|representatives|"
-    r"congressman|congresswoman|lawmakers?|legislators?|gov\.?|governor|mayor|secretary|minister|"
-    r"ministry|prime minister|chancellor|ambassador|spokes(?:man|woman|person)|press secretary|"
-    r"officials?|official|police|sheriff|chief|commissioner|prosecutors?|attorney general|"
-    r"judge|justice|court|department|agency|administration|government|white house|pentagon|"
-    r"state department|fbi|cia|nsa|irs|dhs|epa|fda|cdc|fec|congress|senate|house speaker|speaker|"
-    r"military|army|navy|authorities|authority|u\.n\.|united nations|nato|european commission|"
-    r"election board|election commission|federal reserve|central bank|census bureau|bureau|"
-    r"kremlin|parliament|cabinet|council|regulators?|treasury|inspector general|aide to|"
-    r"clerk|board|commission|auditor|inspectors?|troopers?|officers?|coroner|district attorney|"
-    r"attorneys general|ministers|governors|mayors|embassy|consulate|legislature|assembly|"
-    r"coroner's office|[a-z]\w+ office)\b",  # "budget office", "Foreign Office"
-    re.I)
-NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|candidate|candidates|nominee|hopeful|front-?runner|"
-                          r"challenger|campaign|presumptive|contender|would-be|retired)\b", re.I)
-MEDIA = re.compile(
-    r"\b(?:reuters|associated press|ap|afp|cnn|msnbc|fox news|fox|nbc|cbs|abc|npr|pbs|bbc|"
-    r"new york times|times|washington post|post|wall street journal|journal|politico|breitbart|"
-    r"huffington post|huffpost|usa today|bloomberg|axios|the hill|guardian|newsweek|time magazine|"
-    r"report|reports|study|studies|poll|polls|survey|book|memo|document|documents|article|"
-    r"newspaper|magazine|website|network|analysis|editorial|documentary|blog|tabloid|"
-    r"interview|show|broadcast|filing|records|data)\b", re.I)
-ORGANIZATION = re.compile(
-    r"\b(?:inc\.?|corp\.?|company|co\.|llc|campaign|committee|rnc|dnc|party|union|foundation|"
-    r"institute|group|association|coalition|center|centre|pac|super pac|organization|"
-    r"organisation|society|league|alliance|federation|university|college|club|firm|bank|"
-    r"network of|movement|caucus|chamber of commerce|church|council on)\b", re.I)
-ANONYMOUS = re.compile(
-    r"^(?:an?|some|many|several|other|others|the|one|two|three|most|few|these|those)?\s*"
-    r"(?:\w+\s+){0,3}?(?:sources?|witnesses|critics|experts|analysts|observers|people|"
-    r"supporters|opponents|residents|voters|insiders|aides|advisers|advisors|democrats|"
-    r"republicans|conservatives|liberals|activists|some|others|many|officials familiar|"
-    r"person familiar|someone|observers|strategists|members|fans|protesters|scholars)\b",
-    re.I)
 _NAME = re.compile(r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*)(?:\s+(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*|"
                    r"(?:de|van|von)\b|al-\w+))*")
 _NAME_NP = r"(?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]*"
@@ -132,7 +57,7 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
         a, b = words[-1]
         w = text[a:b].lower()
         # "Kelly" is a name, not an adverb in -ly
-        if end is None and (w in _AUX or w.endswith("ly") and len(w) > 4 and text[a].islower()):
+        if end is None and (w in AUXILIARIES or w.endswith("ly") and len(w) > 4 and text[a].islower()):
             words.pop()
             continue
         if end is None:
@@ -149,7 +74,7 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
         seg = text[b:start]
         if re.search(r"[,“”\"():;—–]", seg):
             break
-        if text[a:b].lower() in _BOUNDARY:
+        if text[a:b].lower() in BOUNDARIES:
             stop = text[a:b].lower()
             break
         start = a
@@ -159,7 +84,7 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
     if start >= end or text[start:end].lower() in _NOT_SUBJECT:
         return None
     # "to assuage fears", "1,153 in pledged delegates": a verb or object, not a subject
-    if stop == "to" and text[start].islower() or text[start:end].split()[-1].lower() in _PREP:
+    if stop == "to" and text[start].islower() or text[start:end].split()[-1].lower() in PREPOSITIONS:
         return None
     return start, end
 
@@ -310,7 +235,7 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
     for m in (CUE_RE_TITLE if _title_case(c) else CUE_RE).finditer(c):
         if mask[m.start()]:
             continue
-        if m.group().lower() in _PARTICIPLES and _PASSIVE.search(c, 0, m.start()):
+        if m.group().lower() in PARTICIPLES and PASSIVE.search(c, 0, m.start()):
             continue  # passive ("is expected to", "was charged"): no speaker here
         cs, ce = claim.start + m.start(), claim.start + m.end()
         cue = Span(cs, ce, text[cs:ce])
@@ -348,7 +273,7 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
                 return _shorten(text, a, b), cue
         subj = ((claim.start + appos[0], claim.start + appos[1]) if appos
                 else _tokens_back(text, claim.start, cs))
-        if subj and (m.group().lower() not in _EVIDENTIAL or MEDIA.search(text[subj[0]:subj[1]])):
+        if subj and (m.group().lower() not in EVIDENTIAL or MEDIA.search(text[subj[0]:subj[1]])):
             return _shorten(text, *subj), cue
     return None
 
