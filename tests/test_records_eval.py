@@ -54,3 +54,23 @@ def test_agreement_between_passes():
     r = agreement([a, b])
     assert r["documents"] == 1 and r["segmentation"]["f1"] == 1.0
     assert r["label_agreement"] == 0.5
+
+
+def test_source_head_overrides_a_named_type_only_when_sure():
+    from annotator.score import SOURCE_OVERRIDE_MIN_PROB, _label
+
+    span = Span(0, 3, "Lee")
+    claim = Claim(0, 20, "Lee said it rained.", source=Source("person", span), cue=Span(4, 8, "said"))
+    probs = {"attributed_fact": 0.9, "official_statement": 0.1, "opinion": 0.0, "speculation": 0.0}
+
+    def head(stype, p):
+        rest = (1 - p) / 5
+        return {t: (p if t == stype else rest) for t in
+                ("official", "person", "organization", "media", "anonymous", "author")}
+
+    hesitant, sure = SOURCE_OVERRIDE_MIN_PROB - 0.1, SOURCE_OVERRIDE_MIN_PROB + 0.1
+    assert _label(claim, probs, head("official", hesitant)).source == Source("person", span)
+    assert _label(claim, probs, head("official", sure)).source == Source("official", span)
+    # whether there is a source at all stays the head's call, sure or not
+    out = _label(claim, probs, head("author", hesitant))
+    assert out.source == Source("author") and out.cue is None
