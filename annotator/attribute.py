@@ -56,8 +56,8 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
     while words:
         a, b = words[-1]
         w = text[a:b].lower()
-        # "Kelly" is a name, not an adverb in -ly
-        if end is None and (w in AUXILIARIES or w.endswith("ly") and len(w) > 4 and text[a].islower()):
+        # "Kelly" is a name, not an adverb in -ly; "Will" is George Will
+        if end is None and text[a].islower() and (w in AUXILIARIES or w.endswith("ly") and len(w) > 4):
             words.pop()
             continue
         if end is None:
@@ -77,6 +77,8 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
         if text[a:b].lower() in BOUNDARIES:
             stop = text[a:b].lower()
             break
+        if not re.search(r"\w", text[a:b]):
+            break  # a closing '' quote mark: "'' he said"
         start = a
         if end - start > 80:
             break

@@ -40,9 +40,10 @@ CUE_RE_TITLE = re.compile(r"\b(?:Says|Say|Tells)\b|" + CUE_RE.pattern)
 PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:(?:\w+ly|also|not|being)\s+)?$", re.I)
 PARTICIPLES = {w for w in CUE_WORDS.split() if w.endswith("ed")} | {"told", "thought", "felt", "found"}
 PREPOSITIONS = set("in on at of for with by from between about into among amid over under to".split())
-AUXILIARIES = set("also later then has had have was is were are did does do previously repeatedly recently "
-           "once never further again reportedly allegedly publicly privately earlier first "
-           "had been has been".split())
+AUXILIARIES = set("also later then has had have was is were are did does do will would previously "
+                  "repeatedly recently "
+                  "once never further again reportedly allegedly publicly privately earlier first "
+                  "had been has been".split())
 BOUNDARIES = set("that and but or while when as because which who whom whose where if though "
                 "although since after before than so nor whether to not also".split())
 PRONOUNS = {"he": "sg", "she": "sg", "they": "pl", "i": "self", "we": "self", "it": "it",

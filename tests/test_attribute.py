@@ -157,3 +157,11 @@ def test_title_case_headline_says_and_called_with_a_quotation():
 def test_according_to_keeps_the_head_of_a_long_noun_phrase():
     c = first("Rents rose 12 percent, according to a new Eastport University survey released Monday.")
     assert c.source.type == "media" and c.source.span.text.endswith("survey")
+
+
+def test_span_leaves_out_quote_marks_and_modals_but_keeps_capitalised_names():
+    text = "Ada Brandt spoke to us. ''We are ready,'' she said."
+    assert extract_claims(text)[1].source.span.text == "she"
+    assert first("“It is hard,” the mayor will say on Monday.").source.span.text == "the mayor"
+    c = first("Will wrote that the plan was a mistake.")   # a columnist named Will
+    assert (c.source.span.text, c.cue.text) == ("Will", "wrote")
