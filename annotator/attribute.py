@@ -22,7 +22,7 @@ _NAME_NP = r"(?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]*"
 _LEAD = r"(?:^|[,“”\"]\s*|''\s*|\b(?:and|but)\s+)"
 _DET_NP = r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s[\w’'\-.]+(?:\s+[\w’'\-.]+){0,4}"
 # k comma-delimited asides between the subject and its cue, then perhaps an auxiliary
-_ASIDES = r"(?:\s*,\s*[^,“”\"]{1,80}){%d},\s*(?:(?:has|had|have|also|later|then|once|again)\s+)*$"
+_ASIDES = r"(?:\s*,\s*[^,“”\"]{1,110}){%d},\s*(?:(?:has|had|have|also|later|then|once|again)\s+)*$"
 _CONJ_CAP = {"But", "And", "Yet", "So", "Meanwhile", "Still", "However", "Then", "Also", "Now"}
 _STOP_CAP = {"The", "A", "An", "But", "And", "In", "On", "At", "For", "With", "After", "Before",
              "When", "While", "As", "Asked", "Speaking", "Hours", "Meanwhile", "However", "Still",
@@ -85,8 +85,10 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
     del gap_start
     if start >= end or text[start:end].lower() in _NOT_SUBJECT:
         return None
-    # "to assuage fears", "1,153 in pledged delegates": a verb or object, not a subject
-    if stop == "to" and text[start].islower() or text[start:end].split()[-1].lower() in PREPOSITIONS:
+    # "to assuage fears", "1,153 in pledged delegates", "avoiding blame": a verb or an object
+    last = text[start:end].split()[-1].lower()
+    if stop == "to" and text[start].islower() or last in PREPOSITIONS or (
+            " " not in text[start:end] and last.endswith("ing") and text[start].islower()):
         return None
     return start, end
 
@@ -208,7 +210,7 @@ def _appositive(c: str, pos: int) -> tuple[int, int] | None:
         tail = _ASIDES % k
         m = (re.search(_LEAD + name + tail, pre)
              or re.search(r"(?:^|[,“”\"]\s*|''\s*)(" + _DET_NP + ")" + tail, pre)
-             or re.match(r"((?:[A-Z][\w’'\-.]*)(?:\s+[\w’'\-.]+){0,4}\s+[A-Z][\w’'\-]*)" + tail, pre))
+             or re.match(r"((?:[A-Z0-9][\w’'\-.]*)(?:\s+[\w’'\-.]+){0,4}\s+[A-Z][\w’'\-]*)" + tail, pre))
         if not m or re.search(r"\d\s?(?:%|percent)", pre[m.end(1):]):
             continue  # "A third of independents, 33%, say": a poll share, not a speaker
         a, b = m.span(1)
@@ -231,7 +233,7 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
     c = claim.text
     mask = quote_mask(c, open_at_start)[0]
     head = re.match(r"^([A-Z][\w.’'\- ]{1,40}):\s", c)
-    if head and not mask[0]:
+    if head and not mask[0] and not re.search(r"\s[a-z]+$", head.group(1)):  # not "Trump boomed:"
         s, e = claim.start + head.start(1), claim.start + head.end(1)
         return (s, e), Span(e, e + 1, ":")
     for m in (CUE_RE_TITLE if _title_case(c) else CUE_RE).finditer(c):
@@ -316,12 +318,30 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
             out.append((mem.last_quote, None))
             continue
         if out and _continues_sentence(claims[len(out) - 1], claim):
-            # the second predicate of "X said A and insisted B" keeps X as its source
-            out.append((out[-1][0], None))
+            # the second predicate of "X said A and insisted B" keeps X as its source; that of
+            # "X debunked A and admitted B" has X as its source
+            src, lead = out[-1][0], CUE_RE.match(claim.text, len(re.match(r"(?:also |then |later )?",
+                                                                            claim.text).group()))
+            subj = _sentence_subject(text, claims[len(out) - 1]) if lead else None
+            if src.type == "author" and subj:
+                a, b = subj
+                src = Source(_type_of(text[a:b], text[max(0, a - 60):b], mem, text, a),
+                             Span(a, b, text[a:b]))
+            cue = Span(claim.start + lead.start(), claim.start + lead.end(), lead.group()) if lead else None
+            out.append((src, cue))
             continue
         out.append((Source("author"), None))
     _backfill_quote_frames(text, claims, out)
     return out
+
+
+def _sentence_subject(text: str, prev: Span) -> tuple[int, int] | None:
+    """The name or pronoun a sentence opens with, when a verb follows it ("Trump launched ...")."""
+    m = re.match(r"(?:(?:But|And|Yet|Then) )?((?:[A-Z][\w’'\-.]*\s+){0,4}[A-Z][\w’'\-]*)\s+"
+                 r"(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b", prev.text)
+    if not m or m.group(1).split()[0] in _STOP_CAP and m.group(1) not in ("He", "She", "They"):
+        return None
+    return _shorten(text, prev.start + m.start(1), prev.start + m.end(1))
 
 
 def _continues_sentence(prev: Span, claim: Span) -> bool:

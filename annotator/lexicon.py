@@ -15,7 +15,7 @@ emphasized stressed countered charged conceded boasted vowed promised urged urge
 believed thinks think thought feels felt hopes hoped fears feared expects expected estimated
 argued wondered concluded observed posted mentioned disclosed revealed alleged alleges
 described describes accused accuses criticized criticizes urged praised praises endorsed
-cited citing pledged dismissed blamed rejected indicated answered
+cited citing pledged dismissed blamed blame blames rejected indicated answered
 hailed hails heralded welcomed welcomes lamented laments
 blasted blasts slammed slams questioned echoed echoes quipped proclaimed proclaims
 assured assures reassured reassures reminded reminds implied implies intimated bragged brags
@@ -30,7 +30,8 @@ disputed disputes acknowledging announcing
 EVIDENTIAL = set("""found finds showed shows show reveal reveals""".split())
 CUE_RE = re.compile(
     r"\b(?:[Aa]ccording to|pointed out|pointed to|went on to say|made it clear|shot back|"
-    r"in a statement|released a statement|told reporters|states(?=\s+that\b|:)|"
+    r"in a statement|(?:released|issued) a statement|told reporters|states(?=\s+that\b|:)|"
+    r"[a-z]+(?:ed|s)(?=:\s*[“\"‘])|"  # any verb that introduces a quotation: "Trump boomed: “...”"
     r"(?:takes|took|taking) (?:aim at|issue with)|rail(?:s|ed) against|fired back|weighed in|"
     r"play(?:s|ed) down|(?<!-)call(?:s|ed|ing)?(?=\s[^.;“”\"]{1,60}[“\"‘])|"
     + "|".join(sorted(set(CUE_WORDS.split()) | EVIDENTIAL, key=len, reverse=True)) + r")\b")

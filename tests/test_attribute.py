@@ -165,3 +165,17 @@ def test_span_leaves_out_quote_marks_and_modals_but_keeps_capitalised_names():
     assert first("“It is hard,” the mayor will say on Monday.").source.span.text == "the mayor"
     c = first("Will wrote that the plan was a mistake.")   # a columnist named Will
     assert (c.source.span.text, c.cue.text) == ("Will", "wrote")
+
+
+def test_reporting_predicate_after_a_reported_action_takes_the_sentence_subject():
+    text = "Tom Keller toured the flooded plant, and admitted that the repairs were late."
+    a, b = "Tom Keller toured the flooded plant", "admitted that the repairs were late."
+    spans = [Span(0, len(a), a), Span(text.index(b), len(text), b)]
+    (s1, c1), (s2, c2) = attribute(text, spans)
+    assert (s1.type, c1) == ("author", None)
+    assert (s2.type, s2.span.text, c2.text) == ("person", "Tom Keller", "admitted")
+
+
+def test_any_verb_introducing_a_quotation_is_a_cue():
+    c = first("Trump boomed: “We will win in November.”")
+    assert (c.source.span.text, c.cue.text) == ("Trump", "boomed")
