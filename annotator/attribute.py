@@ -23,12 +23,14 @@ _LEAD = r"(?:^|[,“”\"]\s*|''\s*|\b(?:and|but)\s+)"
 _DET_NP = r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s[\w’'\-.]+(?:\s+[\w’'\-.]+){0,4}"
 # k comma-delimited asides between the subject and its cue, then perhaps an auxiliary
 _ASIDES = r"(?:\s*,\s*[^,“”\"]{1,110}){%d},\s*(?:(?:has|had|have|also|later|then|once|again)\s+)*$"
+_DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "those", "these",
+                "this", "such"}
 _CONJ_CAP = {"But", "And", "Yet", "So", "Meanwhile", "Still", "However", "Then", "Also", "Now"}
 _STOP_CAP = {"The", "A", "An", "But", "And", "In", "On", "At", "For", "With", "After", "Before",
              "When", "While", "As", "Asked", "Speaking", "Hours", "Meanwhile", "However", "Still",
              "Then", "Later", "Earlier", "Also", "Yet", "So", "Now", "Today", "Yesterday", "Some",
              "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-             "It", "This", "That", "There", "These", "Those", "I", "We", "Don’t", "Editor’s"}
+             "It", "This", "That", "There", "These", "Those", "I", "We", "Don’t", "Editor’s", "Not"}
 # Subjects that are never a claim's source: the writer ("I", "we" outside quotes), expletives.
 _NOT_SUBJECT = {"it", "this", "that", "there", "i", "we", "you", "which", "what", "who", "a", "an",
                 "the", "now", "yet", "of"}
@@ -85,8 +87,12 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
     del gap_start
     if start >= end or text[start:end].lower() in _NOT_SUBJECT:
         return None
-    # "to assuage fears", "1,153 in pledged delegates", "avoiding blame": a verb or an object
-    last = text[start:end].split()[-1].lower()
+    # "to assuage fears", "1,153 in pledged delegates", "avoiding blame", "Trump's claims": a
+    # verb, an object or a noun, not a subject and its cue
+    words_in = text[start:end].split()
+    last = words_in[-1].lower()
+    if last in _DETERMINERS or re.search(r"['’]s?$", last):
+        return None
     if stop == "to" and text[start].islower() or last in PREPOSITIONS or (
             " " not in text[start:end] and last.endswith("ing") and text[start].islower()):
         return None
@@ -103,7 +109,7 @@ def _shorten(text: str, start: int, end: int) -> tuple[int, int]:
         # drop a leading determiner-free descriptor? keep the phrase: "the gambling tycoon"
         return start, end
     m = names[-1]
-    if re.fullmatch(r"\s+[a-z]+", phrase[m.end():]) and (
+    if re.fullmatch(r"\s+[a-z][\w\-]*", phrase[m.end():]) and (
             m.start() == 0 or re.fullmatch(r"(?:[Tt]he|[Aa]n?)(?:\s+[a-z][\w\-]*)*\s+", phrase[:m.start()])):
         return start, end  # the name only modifies the head: "a Mexican official", "Clinton aides"
     a, b = start + m.start(), start + m.end()

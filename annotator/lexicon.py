@@ -29,7 +29,7 @@ disputed disputes acknowledging announcing
 # found"), but an action otherwise ("police found the car").
 EVIDENTIAL = set("""found finds showed shows show reveal reveals""".split())
 CUE_RE = re.compile(
-    r"\b(?:[Aa]ccording to|pointed out|pointed to|went on to say|made it clear|shot back|"
+    r"(?<!-)\b(?:[Aa]ccording to|pointed out|pointed to|went on to say|made it clear|shot back|"
     r"in a statement|(?:released|issued) a statement|told reporters|states(?=\s+that\b|:)|"
     r"[a-z]+(?:ed|s)(?=:\s*[“\"‘])|"  # any verb that introduces a quotation: "Trump boomed: “...”"
     r"(?:takes|took|taking) (?:aim at|issue with)|rail(?:s|ed) against|fired back|weighed in|"

@@ -142,6 +142,9 @@ def test_subjects_set_off_by_asides_and_descriptors(text, stype, span):
     "The senator was charged with fraud in 2014.",
     "Few voters trust the party, and its leaders try to assuage fears about the plan.",
     "A third of independents, 33 percent, say they are undecided.",  # a poll share
+    "The self-proclaimed outsider toured three states on Monday.",  # cue words inside a compound
+    "The mayor stayed quiet rather than challenging the governor's claims about the budget.",
+    "Her hopes of a quick deal faded on Monday.",
 ])
 def test_no_speaker_in_passives_objects_and_poll_shares(text):
     assert first(text).source.type == "author"
