@@ -18,11 +18,23 @@ from .segment import quote_mask
 
 _NAME = re.compile(r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*)(?:\s+(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*|"
                    r"(?:de|van|von)\b|al-\w+))*")
-_NAME_NP = r"(?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]*"
-_LEAD = r"(?:^|[,“”\"]\s*|''\s*|\b(?:and|but)\s+)"
+_PARTY_TAG = r"\([A-Z][\w.\- ]{0,20}\)"  # "(D)", "(R-Texas)"
+_NAME_NP = r"((?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]*)(?:\s*" + _PARTY_TAG + ")?"
+_CLAUSE_START = r"(?:^|[,“”\"]\s*|''\s*)"
 _DET_NP = r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s[\w’'\-.]+(?:\s+[\w’'\-.]+){0,4}"
 # k comma-delimited asides between the subject and its cue, then perhaps an auxiliary
 _ASIDES = r"(?:\s*,\s*[^,“”\"]{1,110}){%d},\s*(?:(?:has|had|have|also|later|then|once|again)\s+)*$"
+# "a spokeswoman, Anna White, said": the name after a descriptor
+_DESCRIBED_NAME = re.compile(_CLAUSE_START + _DET_NP + r",\s+" + _NAME_NP + _ASIDES % 0)
+# per number of asides: a name, a determiner phrase, the claim's opening phrase before them
+_SUBJECT_BEFORE_ASIDES = [
+    (re.compile("(?:" + _CLAUSE_START + r"|\b(?:and|but)\s+)" + _NAME_NP + _ASIDES % k),
+     re.compile(_CLAUSE_START + "(" + _DET_NP + ")" + _ASIDES % k),
+     re.compile(r"((?:[A-Z0-9][\w’'\-.]*)(?:\s+[\w’'\-.]+){0,4}\s+[A-Z][\w’'\-]*)" + _ASIDES % k))
+    for k in range(1, 5)]
+# a predicate without its subject may open with one of these before its verb
+_PREDICATE_ADVERB = re.compile(r"(?:also |then |later )?")
+_WORD = re.compile(r"\w+")
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "those", "these",
                 "this", "such"}
 _CONJ_CAP = {"But", "And", "Yet", "So", "Meanwhile", "Still", "However", "Then", "Also", "Now"}
@@ -49,7 +61,7 @@ class _Memory:
 def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
     """The subject noun phrase ending just before a cue, skipping auxiliaries/adverbs."""
     # a party/state tag between name and cue: "Sen. Jason Holsman (D) said"
-    paren = re.search(r"\s*\([A-Z][\w.\- ]{0,20}\)\s*$", text[lo:cue_start])
+    paren = re.search(r"\s*" + _PARTY_TAG + r"\s*$", text[lo:cue_start])
     if paren:
         cue_start = lo + paren.start()
     words = [(m.start(), m.end()) for m in re.finditer(r"[\w.’'\-&]+", text[lo:cue_start])]
@@ -67,7 +79,6 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
         break
     if end is None:
         return None
-    gap_start = words[-1][1] if words else lo
     # a comma or quote between subject and cue means there is no subject right before it
     if re.search(r"[,“”\"():;]", text[end:cue_start]):
         return None
@@ -84,7 +95,6 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
         start = a
         if end - start > 80:
             break
-    del gap_start
     if start >= end or text[start:end].lower() in _NOT_SUBJECT:
         return None
     # "to assuage fears", "1,153 in pledged delegates", "avoiding blame", "Trump's claims": a
@@ -109,8 +119,8 @@ def _shorten(text: str, start: int, end: int) -> tuple[int, int]:
         # drop a leading determiner-free descriptor? keep the phrase: "the gambling tycoon"
         return start, end
     m = names[-1]
-    if re.fullmatch(r"\s+[a-z][\w\-]*", phrase[m.end():]) and (
-            m.start() == 0 or re.fullmatch(r"(?:[Tt]he|[Aa]n?)(?:\s+[a-z][\w\-]*)*\s+", phrase[:m.start()])):
+    if re.fullmatch(r"\s+[a-z][\w\-]*", phrase[m.end():]) and (m.start() == 0 or re.fullmatch(
+            r"(?:[Tt]he|[Aa]n?)(?:\s+[a-z][\w\-]*)*\s+", phrase[:m.start()])):
         return start, end  # the name only modifies the head: "a Mexican official", "Clinton aides"
     a, b = start + m.start(), start + m.end()
     before = phrase[:m.start()]
@@ -208,15 +218,11 @@ def _appositive(c: str, pos: int) -> tuple[int, int] | None:
     """Subject set off from its cue by asides: "Ramil Carr, 31, a photographer, said",
     "a spokeswoman, Anna White, said", "The lawmaker, who represents X, said"."""
     pre = c[:pos]
-    name = "(" + _NAME_NP + r")(?:\s*\([A-Z][\w.\- ]{0,20}\))?"
-    m = re.search(r"(?:^|[,“”\"]\s*|''\s*)" + _DET_NP + r",\s+" + name + _ASIDES % 0, pre)
+    m = _DESCRIBED_NAME.search(pre)
     if m:
         return m.span(1)
-    for k in range(1, 5):
-        tail = _ASIDES % k
-        m = (re.search(_LEAD + name + tail, pre)
-             or re.search(r"(?:^|[,“”\"]\s*|''\s*)(" + _DET_NP + ")" + tail, pre)
-             or re.match(r"((?:[A-Z0-9][\w’'\-.]*)(?:\s+[\w’'\-.]+){0,4}\s+[A-Z][\w’'\-]*)" + tail, pre))
+    for name, det_np, opening in _SUBJECT_BEFORE_ASIDES:
+        m = name.search(pre) or det_np.search(pre) or opening.match(pre)
         if not m or re.search(r"\d\s?(?:%|percent)", pre[m.end(1):]):
             continue  # "A third of independents, 33%, say": a poll share, not a speaker
         a, b = m.span(1)
@@ -303,10 +309,8 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
         frame = _find_frame(text, claim, in_quote)
         if frame:
             (a, b), cue = frame
-            phrase = text[a:b]
-            context = text[max(0, a - 60):b]
-            stype = _type_of(phrase, context, mem, text, a)
-            src = Source(stype, Span(a, b, phrase))
+            src = _source_at(text, a, b, mem)
+            phrase, stype = src.span.text, src.type
             if phrase.lower() not in PRONOUNS:
                 if stype in ("official", "person"):
                     if re.search(r"s$", phrase) and not _NAME.search(phrase):
@@ -323,17 +327,17 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
         if fully_quoted and mem.last_quote is not None:
             out.append((mem.last_quote, None))
             continue
-        if out and _continues_sentence(claims[len(out) - 1], claim):
+        prev = claims[len(out) - 1] if out else None
+        if prev and _continues_sentence(prev, claim):
             # the second predicate of "X said A and insisted B" keeps X as its source; that of
             # "X debunked A and admitted B" has X as its source
-            src, lead = out[-1][0], CUE_RE.match(claim.text, len(re.match(r"(?:also |then |later )?",
-                                                                            claim.text).group()))
-            subj = _sentence_subject(text, claims[len(out) - 1]) if lead else None
-            if src.type == "author" and subj:
-                a, b = subj
-                src = Source(_type_of(text[a:b], text[max(0, a - 60):b], mem, text, a),
-                             Span(a, b, text[a:b]))
-            cue = Span(claim.start + lead.start(), claim.start + lead.end(), lead.group()) if lead else None
+            src, cue = out[-1][0], None
+            lead = CUE_RE.match(claim.text, _PREDICATE_ADVERB.match(claim.text).end())
+            if lead:
+                cue = Span(claim.start + lead.start(), claim.start + lead.end(), lead.group())
+                subj = _sentence_subject(text, prev)
+                if src.type == "author" and subj:
+                    src = _source_at(text, *subj, mem)
             out.append((src, cue))
             continue
         out.append((Source("author"), None))
@@ -341,11 +345,16 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
     return out
 
 
+def _source_at(text: str, a: int, b: int, mem: _Memory) -> Source:
+    """The source named by ``text[a:b]``, typed from the phrase and the words before it."""
+    return Source(_type_of(text[a:b], text[max(0, a - 60):b], mem, text, a), Span(a, b, text[a:b]))
+
+
 def _sentence_subject(text: str, prev: Span) -> tuple[int, int] | None:
     """The name or pronoun a sentence opens with, when a verb follows it ("Trump launched ...")."""
     m = re.match(r"(?:(?:But|And|Yet|Then) )?((?:[A-Z][\w’'\-.]*\s+){0,4}[A-Z][\w’'\-]*)\s+"
                  r"(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b", prev.text)
-    if not m or m.group(1).split()[0] in _STOP_CAP and m.group(1) not in ("He", "She", "They"):
+    if not m or m.group(1).split()[0] in _STOP_CAP:
         return None
     return _shorten(text, prev.start + m.start(1), prev.start + m.end(1))
 
@@ -355,8 +364,8 @@ def _continues_sentence(prev: Span, claim: Span) -> bool:
     if re.search(r"[.!?][”\"’']*$", prev.text):
         return False
     # a predicate without its subject: opened by a reporting verb, or a reported "that" clause
-    first = re.match(r"(?:also |then |later )?(\w+)", claim.text)
-    return bool(first) and (first.group(1) == "that" or bool(CUE_RE.fullmatch(first.group(1))))
+    first = _WORD.match(claim.text, _PREDICATE_ADVERB.match(claim.text).end())
+    return bool(first) and (first.group() == "that" or bool(CUE_RE.fullmatch(first.group())))
 
 
 def _backfill_quote_frames(text: str, claims: list[Span], out: list) -> None:
