@@ -161,3 +161,30 @@ def resolve_draft(draft: dict[str, Any], root: Path, split: str, annotator: str)
         cursor = end
     return {"doc": doc, "sha256": sha256_text(text), "split": split, "pass": annotator,
             "claims": out}
+
+
+def append_drafts(drafts_root: Path, split: str, gold_path: Path, splits_path: Path,
+                  root: Path) -> int:
+    """Append a new annotation round (``drafts_root/<pass>/<stem>.json``) to a gold file.
+
+    Every new document goes to ``split`` and is recorded in the splits file. A document pass the
+    gold file already holds, or a document of another split, is refused. Nothing is written
+    unless every draft resolves. Returns the number of records added.
+    """
+    splits = json.loads(splits_path.read_text())
+    lines = [ln for ln in gold_path.read_text().splitlines() if ln.strip()] if gold_path.exists() else []
+    held = {(r["doc"], r["pass"]) for r in map(json.loads, lines)}
+    new = []
+    for pass_dir in sorted(p for p in drafts_root.iterdir() if p.is_dir()):
+        for path in sorted(pass_dir.glob("*.json")):
+            draft = json.loads(path.read_text())
+            doc = draft["doc"]
+            if (doc, pass_dir.name) in held:
+                raise GoldError(f"{path}: {doc} pass {pass_dir.name} is already in {gold_path}")
+            if splits.get(doc, split) != split:
+                raise GoldError(f"{path}: {doc} is in split {splits[doc]}, not {split}")
+            splits[doc] = split
+            new.append(json.dumps(resolve_draft(draft, root, split, pass_dir.name), sort_keys=True))
+    gold_path.write_text("\n".join(lines + new) + "\n")
+    splits_path.write_text(json.dumps(dict(sorted(splits.items())), indent=2) + "\n")
+    return len(new)

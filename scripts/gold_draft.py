@@ -2,10 +2,13 @@
 
     python scripts/gold_draft.py check DRAFT.json [...]
     python scripts/gold_draft.py build DRAFT_ROOT -o labels/gold/gold.jsonl
+    python scripts/gold_draft.py add DRAFT_ROOT --split dev -o labels/gold/gold.jsonl
 
 A draft quotes each claim's exact text; DRAFT_ROOT holds one folder per annotation pass
 (``A`` primary, ``B`` independent second pass) of ``<document stem>.json`` drafts. Drafts hold
-article text and are never committed; only the offsets in the built file are.
+article text and are never committed; only the offsets in the built file are. ``build`` rebuilds
+the whole file from drafts of every document; ``add`` appends the documents of a new annotation
+round to an existing file and records their split, refusing any document it already holds.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from annotator.gold import GoldError, corpus_root, resolve_draft  # noqa: E402
+from annotator.gold import GoldError, append_drafts, corpus_root, resolve_draft  # noqa: E402
 
 SPLITS_FILE = Path(__file__).resolve().parent.parent / "labels" / "gold" / "splits.json"
 
@@ -48,6 +51,16 @@ def build(root: str, out: str) -> int:
     return 0
 
 
+def add(root: str, split: str, out: str) -> int:
+    try:
+        n = append_drafts(Path(root), split, Path(out), SPLITS_FILE, corpus_root())
+    except (GoldError, KeyError, json.JSONDecodeError) as e:
+        print(f"ERROR: {e}")
+        return 1
+    print(f"added {n} annotated documents to {out} (split {split})")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -56,8 +69,14 @@ def main() -> int:
     b = sub.add_parser("build")
     b.add_argument("root")
     b.add_argument("-o", "--out", required=True)
+    n = sub.add_parser("add")
+    n.add_argument("root")
+    n.add_argument("--split", required=True, choices=("train", "dev", "test"))
+    n.add_argument("-o", "--out", required=True)
     a = ap.parse_args()
-    return check(a.paths) if a.cmd == "check" else build(a.root, a.out)
+    if a.cmd == "check":
+        return check(a.paths)
+    return build(a.root, a.out) if a.cmd == "build" else add(a.root, a.split, a.out)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from annotator.gold import GOLD_DIR, GoldError, load_gold, resolve_draft, sha256_text
+from annotator.gold import GOLD_DIR, GoldError, append_drafts, load_gold, resolve_draft, sha256_text
 from annotator.labels import claim_labels
 
 GOLD = GOLD_DIR / "gold.jsonl"
@@ -67,3 +67,30 @@ def test_resolve_draft_uses_whole_words(tmp_path):
     draft["claims"][0]["text"] = "not in the text"
     with pytest.raises(GoldError, match="claim 0 not found"):
         resolve_draft(draft, tmp_path, "train", "A")
+
+
+def test_append_drafts_adds_a_round_and_refuses_repeats(tmp_path):
+    (tmp_path / "old.txt").write_text("The old hall closed.")
+    (tmp_path / "new.txt").write_text("The pier reopened, the council said. It is lovely.")
+    gold, splits = tmp_path / "gold.jsonl", tmp_path / "splits.json"
+    old = resolve_draft({"doc": "old.txt", "claims": [
+        {"text": "The old hall closed.", "label": "attributed_fact"}]}, tmp_path, "train", "A")
+    gold.write_text(json.dumps(old) + "\n")
+    splits.write_text(json.dumps({"old.txt": "train"}))
+    drafts = tmp_path / "drafts"
+    for p, label in (("A", "opinion"), ("B", "attributed_fact")):
+        (drafts / p).mkdir(parents=True)
+        (drafts / p / "new.json").write_text(json.dumps({"doc": "new.txt", "claims": [
+            {"text": "The pier reopened, the council said.", "label": "official_statement",
+             "source_type": "official", "source": "the council", "cue": "said"},
+            {"text": "It is lovely.", "label": label}]}))
+    assert append_drafts(drafts, "dev", gold, splits, tmp_path) == 2
+    docs = load_gold(gold, tmp_path)
+    assert [(d.id, d.split, d.annotator) for d in docs] == [
+        ("old.txt", "train", "A"), ("new.txt", "dev", "A"), ("new.txt", "dev", "B")]
+    assert docs[1].claims[0].source.span.text == "the council"
+    assert json.loads(splits.read_text()) == {"new.txt": "dev", "old.txt": "train"}
+    before = gold.read_text()
+    with pytest.raises(GoldError, match="already in"):
+        append_drafts(drafts, "dev", gold, splits, tmp_path)
+    assert gold.read_text() == before
