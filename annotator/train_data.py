@@ -19,7 +19,7 @@ from pathlib import Path
 from . import corpora
 from .attribute import attribute
 from .classify import claim_input
-from .gold import GOLD_DIR, gold_split, sha256_text
+from .gold import GOLD_DIR, load_gold, sha256_text
 from .labels import claim_labels, source_types
 from .records import Span
 
@@ -55,7 +55,8 @@ class TrainConfig:
         "uncertain_sfu": 500, "attributed_polnear": 1500})
     threads: int = 2
     corpus_root: str | None = None
-    gold_file: str = str(GOLD_DIR / "gold.jsonl")
+    # None = the shipped labels/gold/gold.jsonl (a relative default keeps configs portable)
+    gold_file: str | None = None
     # reviewers' corrections pulled from Label Studio (score-output JSONL with "text")
     corrections: list = field(default_factory=list)
     corrections_repeat: int = 2
@@ -92,9 +93,15 @@ def claim_examples(text: str, claims) -> list[Example]:
             for c, (src, _) in zip(claims, attribute(text, claims))]
 
 
-def gold_examples(split: str, root=None, docs: int | None = None) -> list[Example]:
-    return [e for doc in gold_split(split, root)[:docs]
-            for e in claim_examples(doc.text, doc.claims)]
+def gold_path(cfg: "TrainConfig") -> Path:
+    return Path(cfg.gold_file) if cfg.gold_file else GOLD_DIR / "gold.jsonl"
+
+
+def gold_examples(split: str, root=None, docs: int | None = None,
+                  path: Path | None = None) -> list[Example]:
+    """Product examples of the primary pass of one split of a gold file (default: shipped)."""
+    gold = load_gold(path or GOLD_DIR / "gold.jsonl", root, splits=[split], annotator="A")
+    return [e for doc in gold[:docs] for e in claim_examples(doc.text, doc.claims)]
 
 
 def load_corrections(paths: list[str], frozen_hashes: set[str]) -> tuple[list, dict]:
@@ -141,16 +148,16 @@ def load_corrections(paths: list[str], frozen_hashes: set[str]) -> tuple[list, d
 
 def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, list[Example]], list[dict]]:
     """All example groups and the data cards for the model card."""
-    gold_docs = {json.loads(line)["doc"]: json.loads(line) for line in open(cfg.gold_file)
-                 if line.strip()}
+    path = gold_path(cfg)
+    gold_docs = {json.loads(line)["doc"]: json.loads(line) for line in open(path) if line.strip()}
     groups = {
-        "train": gold_examples("train", cfg.corpus_root, docs=cfg.gold_train_docs),
-        "dev": gold_examples("dev", cfg.corpus_root),
+        "train": gold_examples("train", cfg.corpus_root, docs=cfg.gold_train_docs, path=path),
+        "dev": gold_examples("dev", cfg.corpus_root, path=path),
     }
     counts = {lab: 0 for lab in claim_labels()}
     for e in groups["train"] + groups["dev"]:
         counts[claim_labels()[e.y]] += 1
-    used = "".join(line for line in Path(cfg.gold_file).read_text().splitlines(keepends=True)
+    used = "".join(line for line in path.read_text().splitlines(keepends=True)
                    if line.strip() and json.loads(line)["pass"] == "A"
                    and json.loads(line)["split"] in ("train", "dev"))
     cards = [{"source": "project gold (labels/gold/gold.jsonl, pass A, train+dev splits)",

@@ -94,3 +94,20 @@ def test_append_drafts_adds_a_round_and_refuses_repeats(tmp_path):
     with pytest.raises(GoldError, match="already in"):
         append_drafts(drafts, "dev", gold, splits, tmp_path)
     assert gold.read_text() == before
+
+
+def test_training_reads_the_configured_gold_file(tmp_path):
+    from annotator.train_data import TrainConfig, gold_examples, gold_path
+
+    (tmp_path / "d.txt").write_text("The pier reopened, the council said. It is lovely.")
+    rec = resolve_draft({"doc": "d.txt", "claims": [
+        {"text": "The pier reopened, the council said.", "label": "official_statement",
+         "source_type": "official", "source": "the council", "cue": "said"},
+        {"text": "It is lovely.", "label": "opinion"}]}, tmp_path, "dev", "A")
+    (tmp_path / "g.jsonl").write_text(json.dumps(rec) + "\n")
+    assert gold_path(TrainConfig()) == GOLD
+    cfg = TrainConfig(gold_file=str(tmp_path / "g.jsonl"))
+    ex = gold_examples("dev", tmp_path, path=gold_path(cfg))
+    assert [(e.b, claim_labels()[e.y]) for e in ex] == [
+        ("The pier reopened, the council said.", "official_statement"), ("It is lovely.", "opinion")]
+    assert gold_examples("train", tmp_path, path=gold_path(cfg)) == []
