@@ -187,7 +187,8 @@ def cmd_models(a) -> int:
         star = "*" if m["current"] else " "
         print(f"{star} {m['version']:<24} label macro-F1 {mm.get('label_macro_f1', float('nan')):.4f}"
               f"  seg F1 {mm.get('segmentation_f1', float('nan')):.4f}"
-              f"  source-type acc {mm.get('source_type_accuracy', float('nan')):.4f}")
+              f"  source-type acc {mm.get('source_type_accuracy', float('nan')):.4f}"
+              f"  ({mm.get('test_claims') or '?'} gold test claims when measured)")
     return 0
 
 

@@ -33,7 +33,9 @@ def key_metrics(report: dict) -> dict:
     g = report["gold"]
     out = {"label_macro_f1": g["labels_on_matched"]["label_macro_f1"],
            "segmentation_f1": g["segmentation"]["f1"],
-           "source_type_accuracy": g["source_type_accuracy"]}
+           "source_type_accuracy": g["source_type_accuracy"],
+           # cards measured on different gold test sizes are not comparable
+           "test_claims": g.get("gold_claims")}
     out.update({f"f1_{k}": v["f1"] for k, v in g["labels_on_matched"]["per_label"].items()})
     for name, b in report.get("benchmarks", {}).items():
         out[name] = b.get("attribution_f1", b["macro_f1"])

@@ -22,10 +22,11 @@ def test_listing_versions_and_current(tmp_path):
             [{"source": "gold", "license": "own", "sha256": "ab" * 32, "examples": 3}]))
     (tmp_path / "m-v2" / "metrics.json").write_text(json.dumps({"gold": {
         "labels_on_matched": {"label_macro_f1": 0.5, "per_label": {"opinion": {"f1": 0.4}}},
-        "segmentation": {"f1": 0.9}, "source_type_accuracy": 0.8}}))
+        "segmentation": {"f1": 0.9}, "source_type_accuracy": 0.8, "gold_claims": 12}}))
     set_current(tmp_path / "m-v2", tmp_path)
     models = list_models(tmp_path)
     assert [(m["version"], m["current"]) for m in models] == [("m-v1", False), ("m-v2", True)]
     assert models[1]["metrics"]["label_macro_f1"] == 0.5 and models[1]["metrics"]["f1_opinion"] == 0.4
+    assert models[1]["metrics"]["test_claims"] == 12
     assert models[0]["data"][0]["examples"] == 3
     assert next_version("m", tmp_path) == "3"
