@@ -99,14 +99,14 @@ def cmd_score(a) -> int:
 def cmd_eval(a) -> int:
     from .classify import ModelError, load_classifier
     from .eval import full_report
-    from .gold import GoldError, load_gold, GOLD_DIR
+    from .gold import GOLD_FILE, GoldError, load_gold
 
     if a.update_card and (a.split != "test" or a.no_benchmarks or a.quantize):
         _err("--update-card needs the full report on the test split")
         return 2
     try:
         clf = load_classifier(a.model, threads=a.threads, quantize=a.quantize, runtime=a.runtime)
-        docs = load_gold(a.gold or GOLD_DIR / "gold.jsonl", a.corpus_root, splits=[a.split],
+        docs = load_gold(a.gold or GOLD_FILE, a.corpus_root, splits=[a.split],
                          annotator="A")
     except (ModelError, GoldError, OSError) as e:
         _err(str(e))
@@ -126,10 +126,10 @@ def cmd_eval(a) -> int:
 
 def cmd_agreement(a) -> int:
     from .eval import agreement
-    from .gold import GOLD_DIR, GoldError, load_gold
+    from .gold import GOLD_FILE, GoldError, load_gold
 
     try:
-        docs = load_gold(a.gold or GOLD_DIR / "gold.jsonl", a.corpus_root)
+        docs = load_gold(a.gold or GOLD_FILE, a.corpus_root)
     except (GoldError, OSError) as e:
         _err(str(e))
         return 2

@@ -13,13 +13,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .labels import claim_labels, source_types
 from .records import Claim, Source, Span
 
 DEFAULT_CORPUS_ROOT = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 GOLD_DIR = Path(__file__).resolve().parent.parent / "labels" / "gold"
+GOLD_FILE = GOLD_DIR / "gold.jsonl"
 SPLITS = ("train", "dev", "test")
 
 
@@ -106,7 +107,7 @@ def load_gold(path: str | os.PathLike, root: str | os.PathLike | None = None,
 
 def gold_split(split: str, root: str | os.PathLike | None = None) -> list[GoldDoc]:
     """The primary annotation pass of one split of the shipped gold data."""
-    return load_gold(GOLD_DIR / "gold.jsonl", root, splits=[split], annotator="A")
+    return load_gold(GOLD_FILE, root, splits=[split], annotator="A")
 
 
 # --- turning an annotator's draft (claims quoted as text) into stand-off offsets ---
@@ -163,6 +164,13 @@ def resolve_draft(draft: dict[str, Any], root: Path, split: str, annotator: str)
             "claims": out}
 
 
+def iter_drafts(drafts_root: Path) -> Iterator[tuple[str, Path, dict[str, Any]]]:
+    """(annotation pass, path, draft) for every ``drafts_root/<pass>/<stem>.json``, sorted."""
+    for pass_dir in sorted(p for p in drafts_root.iterdir() if p.is_dir()):
+        for path in sorted(pass_dir.glob("*.json")):
+            yield pass_dir.name, path, json.loads(path.read_text())
+
+
 def append_drafts(drafts_root: Path, split: str, gold_path: Path, splits_path: Path,
                   root: Path) -> int:
     """Append a new annotation round (``drafts_root/<pass>/<stem>.json``) to a gold file.
@@ -175,16 +183,14 @@ def append_drafts(drafts_root: Path, split: str, gold_path: Path, splits_path: P
     lines = [ln for ln in gold_path.read_text().splitlines() if ln.strip()] if gold_path.exists() else []
     held = {(r["doc"], r["pass"]) for r in map(json.loads, lines)}
     new = []
-    for pass_dir in sorted(p for p in drafts_root.iterdir() if p.is_dir()):
-        for path in sorted(pass_dir.glob("*.json")):
-            draft = json.loads(path.read_text())
-            doc = draft["doc"]
-            if (doc, pass_dir.name) in held:
-                raise GoldError(f"{path}: {doc} pass {pass_dir.name} is already in {gold_path}")
-            if splits.get(doc, split) != split:
-                raise GoldError(f"{path}: {doc} is in split {splits[doc]}, not {split}")
-            splits[doc] = split
-            new.append(json.dumps(resolve_draft(draft, root, split, pass_dir.name), sort_keys=True))
+    for annotator, path, draft in iter_drafts(drafts_root):
+        doc = draft["doc"]
+        if (doc, annotator) in held:
+            raise GoldError(f"{path}: {doc} pass {annotator} is already in {gold_path}")
+        if splits.get(doc, split) != split:
+            raise GoldError(f"{path}: {doc} is in split {splits[doc]}, not {split}")
+        splits[doc] = split
+        new.append(json.dumps(resolve_draft(draft, root, split, annotator), sort_keys=True))
     gold_path.write_text("\n".join(lines + new) + "\n")
     splits_path.write_text(json.dumps(dict(sorted(splits.items())), indent=2) + "\n")
     return len(new)

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import corpora
 from .attribute import attribute
 from .classify import claim_input
-from .gold import GOLD_DIR, load_gold, sha256_text
+from .gold import GOLD_FILE, load_gold, sha256_text
 from .labels import claim_labels, source_types
 from .records import Span
 
@@ -94,13 +94,13 @@ def claim_examples(text: str, claims) -> list[Example]:
 
 
 def gold_path(cfg: "TrainConfig") -> Path:
-    return Path(cfg.gold_file) if cfg.gold_file else GOLD_DIR / "gold.jsonl"
+    return Path(cfg.gold_file) if cfg.gold_file else GOLD_FILE
 
 
 def gold_examples(split: str, root=None, docs: int | None = None,
-                  path: Path | None = None) -> list[Example]:
+                  path: Path = GOLD_FILE) -> list[Example]:
     """Product examples of the primary pass of one split of a gold file (default: shipped)."""
-    gold = load_gold(path or GOLD_DIR / "gold.jsonl", root, splits=[split], annotator="A")
+    gold = load_gold(path, root, splits=[split], annotator="A")
     return [e for doc in gold[:docs] for e in claim_examples(doc.text, doc.claims)]
 
 
@@ -149,7 +149,9 @@ def load_corrections(paths: list[str], frozen_hashes: set[str]) -> tuple[list, d
 def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, list[Example]], list[dict]]:
     """All example groups and the data cards for the model card."""
     path = gold_path(cfg)
-    gold_docs = {json.loads(line)["doc"]: json.loads(line) for line in open(path) if line.strip()}
+    lines = [line for line in path.read_text().splitlines(keepends=True) if line.strip()]
+    records = [json.loads(line) for line in lines]
+    gold_docs = {r["doc"]: r for r in records}
     groups = {
         "train": gold_examples("train", cfg.corpus_root, docs=cfg.gold_train_docs, path=path),
         "dev": gold_examples("dev", cfg.corpus_root, path=path),
@@ -157,9 +159,8 @@ def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, li
     counts = {lab: 0 for lab in claim_labels()}
     for e in groups["train"] + groups["dev"]:
         counts[claim_labels()[e.y]] += 1
-    used = "".join(line for line in path.read_text().splitlines(keepends=True)
-                   if line.strip() and json.loads(line)["pass"] == "A"
-                   and json.loads(line)["split"] in ("train", "dev"))
+    used = "".join(line for line, r in zip(lines, records)
+                   if r["pass"] == "A" and r["split"] in ("train", "dev"))
     cards = [{"source": "project gold (labels/gold/gold.jsonl, pass A, train+dev splits)",
               "license": "project's own annotations over PolNeAR documents (research use)",
               "sha256": sha256_text(used),

@@ -29,9 +29,9 @@ def peak_rss_mb() -> float:
 
 
 def articles(n: int) -> list[dict]:
-    from annotator.gold import GOLD_DIR, load_gold
+    from annotator.gold import GOLD_FILE, load_gold
 
-    docs = load_gold(GOLD_DIR / "gold.jsonl", annotator="A")
+    docs = load_gold(GOLD_FILE, annotator="A")
     return [{"id": f"{i}", "text": docs[i % len(docs)].text} for i in range(n)]
 
 

@@ -20,11 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def make_corrections(n_claims: int, model: str | None, path: Path) -> int:
     from annotator.classify import load_classifier
-    from annotator.gold import GOLD_DIR, corpus_root
+    from annotator.gold import GOLD_FILE, corpus_root
     from annotator.records import Article
     from annotator.score import score_articles
 
-    gold = {json.loads(x)["doc"] for x in (GOLD_DIR / "gold.jsonl").read_text().splitlines() if x}
+    gold = {json.loads(x)["doc"] for x in GOLD_FILE.read_text().splitlines() if x}
     root = corpus_root()
     files = sorted((root / "polnear/train/text").glob("*.txt"))
     arts = (Article(f.stem, f.read_text(encoding="utf-8")) for f in files

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from annotator.gold import GoldError, append_drafts, corpus_root, resolve_draft  # noqa: E402
+from annotator.gold import GoldError, append_drafts, corpus_root, iter_drafts, resolve_draft  # noqa: E402
 
 SPLITS_FILE = Path(__file__).resolve().parent.parent / "labels" / "gold" / "splits.json"
 
@@ -40,12 +40,9 @@ def check(paths: list[str]) -> int:
 
 def build(root: str, out: str) -> int:
     splits = json.loads(SPLITS_FILE.read_text())
-    lines = []
-    for pass_dir in sorted(Path(root).iterdir()):
-        for p in sorted(pass_dir.glob("*.json")):
-            draft = json.loads(p.read_text())
-            rec = resolve_draft(draft, corpus_root(), splits[draft["doc"]], pass_dir.name)
-            lines.append(json.dumps(rec, sort_keys=True))
+    lines = [json.dumps(resolve_draft(draft, corpus_root(), splits[draft["doc"]], annotator),
+                        sort_keys=True)
+             for annotator, _, draft in iter_drafts(Path(root))]
     Path(out).write_text("\n".join(lines) + "\n")
     print(f"wrote {len(lines)} annotated documents to {out}")
     return 0
