@@ -136,10 +136,15 @@ def _is_abbrev_end(phrase: str) -> bool:
     return bool(re.search(r"\b(?:Jr|Sr|Inc|Corp|Co|Ltd|[A-Z])\.$", phrase))
 
 
+def _name_key(token: str) -> str:
+    """A surname as memory keys it: the same for "O’Neill" and "O'Neill", "Rajoy's" and "Rajoy"."""
+    return re.sub(r"'s$", "", token.replace("’", "'")).rstrip(".'")
+
+
 def _last_named(text: str, pos: int, mem: _Memory) -> str | None:
     """Type of the last named, remembered person mentioned before ``pos``."""
     for m in reversed(list(_NAME.finditer(text, max(0, pos - 600), pos))):
-        surname = m.group().split()[-1].rstrip(".’'")
+        surname = _name_key(m.group().split()[-1])
         if surname in mem.names:
             return mem.names[surname]
     return None
@@ -161,7 +166,7 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
         return "organization" if re.search(r"\bcampaign\b", phrase, re.I) else "person"
     names = [m.group() for m in _NAME.finditer(phrase) if m.group().split()[0] not in _STOP_CAP]
     if names:
-        surname = names[-1].split()[-1]
+        surname = _name_key(names[-1].split()[-1])
         if surname in mem.names and not OFFICIAL_TITLES.search(phrase):
             return mem.names[surname]
     if MEDIA.search(phrase) and not OFFICIAL_TITLES.search(phrase):
@@ -189,7 +194,7 @@ def remember_names(text: str) -> dict[str, str]:
             toks = toks[1:]
         if len(toks) < 2 or ORGANIZATION.search(m.group()) or MEDIA.search(m.group()):
             continue
-        surname = toks[-1].rstrip(".’'")
+        surname = _name_key(toks[-1])
         if surname in names:
             continue
         # the title may precede the name directly or as an appositive ("The minister, Lou Jiwei")
@@ -210,7 +215,7 @@ def remember_names(text: str) -> dict[str, str]:
             names[surname] = "person"
         # family name first ("Lou Jiwei" is later "Mr. Lou")
         if len(toks) == 2 and not toks[0].endswith("."):
-            names.setdefault(toks[0], names[surname])
+            names.setdefault(_name_key(toks[0]), names[surname])
     return names
 
 

@@ -182,3 +182,10 @@ def test_reporting_predicate_after_a_reported_action_takes_the_sentence_subject(
 def test_any_verb_introducing_a_quotation_is_a_cue():
     c = first("Trump boomed: “We will win in November.”")
     assert (c.source.span.text, c.cue.text) == ("Trump", "boomed")
+
+
+def test_a_name_is_remembered_across_apostrophe_styles_and_possessives():
+    text = ("Police Commissioner Jim O’Leary arrived at noon. Prime Minister Ana Ruiz's party won. "
+            "“The cause is unknown,” said O'Leary. Ruiz said the coalition would hold.")
+    claims = extract_claims(text)
+    assert [c.source.type for c in claims[2:]] == ["official", "official"]
