@@ -29,6 +29,14 @@ def factual_labels() -> tuple[str, ...]:
     return tuple(schema()["factual_labels"])
 
 
+def allowed_labels(source_type: str) -> tuple[str, ...]:
+    """The labels TAXONOMY.md section 2 allows for a claim of this source type: an official
+    source's claim is an official statement unless it is speculation, and only an official
+    source makes an official statement."""
+    table = schema()["labels_by_source_type"]
+    return tuple(table.get(source_type, table["default"]))
+
+
 def label2id() -> dict[str, int]:
     return {name: i for i, name in enumerate(claim_labels())}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator, Protocol, Sequence
 
 from .attribute import attribute
-from .labels import claim_labels, factual_labels
+from .labels import allowed_labels, claim_labels, factual_labels
 from .records import Article, ArticleResult, Claim, Source
 from .segment import segment
 
@@ -54,14 +54,24 @@ def profile(claims: Sequence[Claim]) -> dict:
 SOURCE_OVERRIDE_MIN_PROB = 0.65
 
 
+def _given_source(probs: dict[str, float], source_type: str) -> dict[str, float]:
+    """Label probabilities conditioned on the claim's source type: the labels the taxonomy
+    rules out for that type get 0 and the rest are renormalised. Gold dev label macro-F1 of
+    claims-minilm-v7: 0.716 unconditioned, 0.725 conditioned."""
+    allowed = allowed_labels(source_type)
+    total = sum(probs[k] for k in allowed)
+    if total <= 0:
+        return {k: (1.0 / len(allowed) if k in allowed else 0.0) for k in probs}
+    return {k: (probs[k] / total if k in allowed else 0.0) for k in probs}
+
+
 def _label(claim: Claim, probs: dict[str, float], source_probs: dict[str, float] | None) -> Claim:
-    """Apply the model: the label, and the source type when the model confidently corrects
-    the rules'.
+    """Apply the model: the source type when the model confidently corrects the rules', then
+    the most probable label the taxonomy allows for that source type.
 
     A model-corrected type keeps the rules' span when there is one; a claim the model judges
     the writer's own (author) loses its span and cue.
     """
-    label = max(probs, key=probs.get)
     source, cue = claim.source, claim.cue
     if source_probs:
         stype = max(source_probs, key=source_probs.get)
@@ -71,6 +81,8 @@ def _label(claim: Claim, probs: dict[str, float], source_probs: dict[str, float]
             source, cue = Source("author"), None
         elif stype != source.type:
             source = Source(stype, source.span)
+    probs = _given_source(probs, source.type)
+    label = max(probs, key=probs.get)
     return Claim(start=claim.start, end=claim.end, text=claim.text, label=label,
                  score=round(probs[label], 6), scores={k: round(v, 6) for k, v in probs.items()},
                  source=source, cue=cue)

@@ -1,3 +1,5 @@
+import pytest
+
 from annotator.eval import agreement, cohen_kappa, label_report, match
 from annotator.gold import GoldDoc
 from annotator.records import ArticleResult, Claim, Source, Span
@@ -74,3 +76,27 @@ def test_source_head_overrides_a_named_type_only_when_sure():
     # whether there is a source at all stays the head's call, sure or not
     out = _label(claim, probs, head("author", hesitant))
     assert out.source == Source("author") and out.cue is None
+
+
+@pytest.mark.parametrize("stype,probs,label", [
+    # an official source's non-speculative claim is an official statement, judgement or not
+    ("official", {"attributed_fact": 0.1, "official_statement": 0.3, "opinion": 0.5, "speculation": 0.1},
+     "official_statement"),
+    ("official", {"attributed_fact": 0.5, "official_statement": 0.1, "opinion": 0.1, "speculation": 0.3},
+     "speculation"),
+    # only an official source makes an official statement
+    ("person", {"attributed_fact": 0.3, "official_statement": 0.6, "opinion": 0.1, "speculation": 0.0},
+     "attributed_fact"),
+    ("author", {"attributed_fact": 0.1, "official_statement": 0.6, "opinion": 0.2, "speculation": 0.1},
+     "opinion"),
+])
+def test_label_is_the_most_probable_one_the_source_type_allows(stype, probs, label):
+    from annotator.score import _label
+
+    span = None if stype == "author" else Span(0, 3, "Lee")
+    claim = Claim(0, 20, "Lee said it rained.", source=Source(stype, span))
+    out = _label(claim, probs, None)
+    assert out.label == label and out.score == max(out.scores.values())
+    assert abs(sum(out.scores.values()) - 1) < 1e-5
+    ruled_out = {"official": ("attributed_fact", "opinion")}.get(stype, ("official_statement",))
+    assert all(out.scores[k] == 0 for k in ruled_out)
