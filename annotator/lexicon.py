@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import re
 
+
+def _phrases(pattern: str, flags: int = 0) -> re.Pattern:
+    """Compile a pattern of word lists whose multi-word entries match any whitespace between
+    their words: news text often has non-breaking spaces ("issued a\xa0statement")."""
+    return re.compile(pattern.replace(" ", r"\s+"), flags)
+
 CUE_WORDS = """
 said says say saying told tells telling added adds stated announced announces wrote writes
 tweeted tweets argued argues claimed claims explained explains noted notes insisted insists warned
@@ -24,12 +30,14 @@ arguing insisting adding noting warning claiming vowing stressing explaining
 conceding boasting complaining remarking repeating charging promising
 maintained maintains lashed ridiculed mocked touted touts defended defends agreed agrees
 disputed disputes acknowledging announcing
+boasts concedes concludes discloses emphasizes endorses indicates mocks quips rejects reveals
+ridicules stresses testifies vows wonders answers criticises cites observes mentions
 """
 # Verbs that report a finding when their subject is a document, study or poll ("the survey
 # found"), but an action otherwise ("police found the car").
 EVIDENTIAL = set("""found finds showed shows show reveal reveals""".split())
-CUE_RE = re.compile(
-    r"(?<!-)\b(?:[Aa]ccording to|pointed out|pointed to|went on to say|made it clear|shot back|"
+CUE_RE = _phrases(
+    r"(?<!-)\b(?:[Aa]ccording to|point(?:s|ed) out|pointed to|went on to say|made it clear|shot back|"
     r"in a statement|(?:released|issued) a statement|told reporters|states(?=\s+that\b|:)|"
     r"[a-z]+(?:ed|s)(?=:\s*[“\"‘])|"  # any verb that introduces a quotation: "Trump boomed: “...”"
     r"(?:takes|took|taking) (?:aim at|issue with)|rail(?:s|ed) against|fired back|weighed in|"
@@ -50,7 +58,7 @@ BOUNDARIES = set("that and but or while when as because which who whom whose whe
 PRONOUNS = {"he": "sg", "she": "sg", "they": "pl", "i": "self", "we": "self", "it": "it",
             "him": "sg", "her": "sg"}
 
-OFFICIAL_TITLES = re.compile(
+OFFICIAL_TITLES = _phrases(
     r"\b(?:president|vice president|sen\.?|senator|senators|rep\.?|representative|representatives|"
     r"congressman|congresswoman|lawmakers?|legislators?|gov\.?|governor|mayor|secretary|minister|"
     r"ministry|prime minister|chancellor|ambassador|spokes(?:man|woman|person)|press secretary|"
@@ -62,23 +70,24 @@ OFFICIAL_TITLES = re.compile(
     r"kremlin|parliament|cabinet|council|regulators?|treasury|inspector general|aide to|"
     r"clerk|board|commission|auditor|inspectors?|troopers?|officers?|coroner|district attorney|"
     r"attorneys general|ministers|governors|mayors|embassy|consulate|legislature|assembly|"
-    r"coroner's office|[a-z]\w+ office)\b",  # "budget office", "Foreign Office"
+    r"coroner's office|[a-z]\w+ office|(?:majority|minority) (?:leader|whip)|undersecretary|"
+    r"u\.s\. attorney|del(?=\.\s))\b",  # "budget office", "Foreign Office"
     re.I)
 NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|candidate|candidates|nominee|hopeful|front-?runner|"
                           r"challenger|campaign|presumptive|contender|would-be|retired)\b", re.I)
-MEDIA = re.compile(
+MEDIA = _phrases(
     r"\b(?:reuters|associated press|ap|afp|cnn|msnbc|fox news|fox|nbc|cbs|abc|npr|pbs|bbc|"
     r"new york times|times|washington post|post|wall street journal|journal|politico|breitbart|"
     r"huffington post|huffpost|usa today|bloomberg|axios|the hill|guardian|newsweek|time magazine|"
     r"report|reports|study|studies|poll|polls|survey|book|memo|document|documents|article|"
     r"newspaper|magazine|website|network|analysis|editorial|documentary|blog|tabloid|"
     r"interview|show|broadcast|filing|records|data)\b", re.I)
-ORGANIZATION = re.compile(
+ORGANIZATION = _phrases(
     r"\b(?:inc\.?|corp\.?|company|co\.|llc|campaign|committee|rnc|dnc|party|union|foundation|"
     r"institute|group|association|coalition|center|centre|pac|super pac|organization|"
     r"organisation|society|league|alliance|federation|university|college|club|firm|bank|"
     r"network of|movement|caucus|chamber of commerce|church|council on)\b", re.I)
-ANONYMOUS = re.compile(
+ANONYMOUS = _phrases(
     r"^(?:an?|some|many|several|other|others|the|one|two|three|most|few|these|those)?\s*"
     r"(?:\w+\s+){0,3}?(?:sources?|witnesses|critics|experts|analysts|observers|people|"
     r"supporters|opponents|residents|voters|insiders|aides|advisers|advisors|democrats|"
