@@ -7,6 +7,7 @@ mention: "Sen. Lee" is official, "presidential candidate Ruiz" is a person).
 """
 from __future__ import annotations
 
+import collections
 import re
 from dataclasses import dataclass, field
 
@@ -138,6 +139,7 @@ def _is_abbrev_end(phrase: str) -> bool:
 
 def _name_key(token: str) -> str:
     """A surname as memory keys it: the same for "O’Neill" and "O'Neill", "Rajoy's" and "Rajoy"."""
+    token = token.title() if token.isupper() and len(token) > 2 else token  # "PENCE:" = Pence
     return re.sub(r"'s$", "", token.replace("’", "'")).rstrip(".'")
 
 
@@ -308,6 +310,7 @@ def open_quote_at(text: str, pos: int) -> bool:
 def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]:
     """Source and cue for each claim of one article (claims in document order)."""
     mem = _Memory(names=remember_names(text))
+    speakers = speaker_tags(text, mem)
     out: list[tuple[Source, Span | None]] = []
     for claim in claims:
         in_quote = open_quote_at(text, claim.start)
@@ -345,8 +348,27 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                     src = _source_at(text, *subj, mem)
             out.append((src, cue))
             continue
-        out.append((Source("author"), None))
+        out.append((speakers.get(text.rfind("\n", 0, claim.start) + 1) or Source("author"), None))
     _backfill_quote_frames(text, claims, out)
+    return out
+
+
+# "PENCE: Well, look, ..." / "JAKE TAPPER: ..." opening a paragraph of a transcript
+_SPEAKER_TAG = re.compile(r"(?m)^[^\w\n]{0,2}([A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+){0,2}):\s")
+
+
+def speaker_tags(text: str, mem: _Memory) -> dict[int, Source]:
+    """Paragraph start -> the speaker its transcript tag names. A tag counts when the article
+    uses it at least twice or names that person elsewhere, so that one-off labels ("UPDATE:")
+    are not speakers."""
+    found = [(text.rfind("\n", 0, m.start(1)) + 1, m) for m in _SPEAKER_TAG.finditer(text)]
+    counts = collections.Counter(m.group(1) for _, m in found)
+    out = {}
+    for para, m in found:
+        surname = _name_key(m.group(1).split()[-1])
+        if counts[m.group(1)] >= 2 or surname in mem.names:
+            span = Span(m.start(1), m.end(1), m.group(1))
+            out[para] = Source(mem.names.get(surname, "person"), span)
     return out
 
 

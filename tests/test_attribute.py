@@ -208,3 +208,16 @@ def test_cues_and_titles_written_with_other_spaces_and_forms(text, stype, span, 
     c = first(text)
     assert (c.source.type, c.source.span and c.source.span.text, c.cue and c.cue.text) == (
         stype, span, cue)
+
+
+def test_transcript_speaker_tags_name_the_source_of_their_paragraph():
+    text = ("Gov. Ana Ruiz spoke to Tom Keller on Sunday.\n\n"
+            "KELLER: The vote is close. Many voters are undecided.\n\n"
+            "RUIZ: The levy is fair. We will pass it.\n\n"
+            "KELLER: Thank you.\n\nUPDATE: The vote was held. It passed.")
+    claims = extract_claims(text)
+    by_text = {c.text: c for c in claims}
+    assert by_text["Many voters are undecided."].source.type == "person"
+    assert by_text["Many voters are undecided."].source.span.text == "KELLER"
+    assert by_text["We will pass it."].source.type == "official"  # introduced as Gov. Ana Ruiz
+    assert by_text["It passed."].source.type == "author"  # a one-off label is no speaker
