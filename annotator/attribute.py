@@ -7,7 +7,6 @@ mention: "Sen. Lee" is official, "presidential candidate Ruiz" is a person).
 """
 from __future__ import annotations
 
-import collections
 import re
 from dataclasses import dataclass, field
 
@@ -16,9 +15,8 @@ from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, 
                       PRONOUNS)
 from .records import Source, Span
 from .segment import quote_mask
+from .speakers import NAME_RE, STOP_CAP, name_key, remember_names, speaker_tags
 
-_NAME = re.compile(r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*)(?:\s+(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*|"
-                   r"(?:de|van|von)\b|al-\w+))*")
 _PARTY_TAG = r"\([A-Z][\w.\- ]{0,20}\)"  # "(D)", "(R-Texas)"
 _NAME_NP = r"((?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]*)(?:\s*" + _PARTY_TAG + ")?"
 _CLAUSE_START = r"(?:^|[,“”\"]\s*|''\s*)"
@@ -39,11 +37,6 @@ _WORD = re.compile(r"\w+")
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "those", "these",
                 "this", "such"}
 _CONJ_CAP = {"But", "And", "Yet", "So", "Meanwhile", "Still", "However", "Then", "Also", "Now"}
-_STOP_CAP = {"The", "A", "An", "But", "And", "In", "On", "At", "For", "With", "After", "Before",
-             "When", "While", "As", "Asked", "Speaking", "Hours", "Meanwhile", "However", "Still",
-             "Then", "Later", "Earlier", "Also", "Yet", "So", "Now", "Today", "Yesterday", "Some",
-             "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-             "It", "This", "That", "There", "These", "Those", "I", "We", "Don’t", "Editor’s", "Not"}
 # Subjects that are never a claim's source: the writer ("I", "we" outside quotes), expletives.
 _NOT_SUBJECT = {"it", "this", "that", "there", "i", "we", "you", "which", "what", "who", "a", "an",
                 "the", "now", "yet", "of"}
@@ -115,7 +108,7 @@ def _shorten(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in ".,;:" and not _is_abbrev_end(text[start:end]):
         end -= 1
     phrase = text[start:end]
-    names = [m for m in _NAME.finditer(phrase) if m.group().split()[0] not in _STOP_CAP]
+    names = [m for m in NAME_RE.finditer(phrase) if m.group().split()[0] not in STOP_CAP]
     if not names:
         # drop a leading determiner-free descriptor? keep the phrase: "the gambling tycoon"
         return start, end
@@ -137,16 +130,10 @@ def _is_abbrev_end(phrase: str) -> bool:
     return bool(re.search(r"\b(?:Jr|Sr|Inc|Corp|Co|Ltd|[A-Z])\.$", phrase))
 
 
-def _name_key(token: str) -> str:
-    """A surname as memory keys it: the same for "O’Neill" and "O'Neill", "Rajoy's" and "Rajoy"."""
-    token = token.title() if token.isupper() and len(token) > 2 else token  # "PENCE:" = Pence
-    return re.sub(r"'s$", "", token.replace("’", "'")).rstrip(".'")
-
-
 def _last_named(text: str, pos: int, mem: _Memory) -> str | None:
     """Type of the last named, remembered person mentioned before ``pos``."""
-    for m in reversed(list(_NAME.finditer(text, max(0, pos - 600), pos))):
-        surname = _name_key(m.group().split()[-1])
+    for m in reversed(list(NAME_RE.finditer(text, max(0, pos - 600), pos))):
+        surname = name_key(m.group().split()[-1])
         if surname in mem.names:
             return mem.names[surname]
     return None
@@ -166,9 +153,9 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
         return "anonymous"
     if NOT_OFFICIAL.search(context) and not re.search(r"\b(?:spokes|official)", phrase, re.I):
         return "organization" if re.search(r"\bcampaign\b", phrase, re.I) else "person"
-    names = [m.group() for m in _NAME.finditer(phrase) if m.group().split()[0] not in _STOP_CAP]
+    names = [m.group() for m in NAME_RE.finditer(phrase) if m.group().split()[0] not in STOP_CAP]
     if names:
-        surname = _name_key(names[-1].split()[-1])
+        surname = name_key(names[-1].split()[-1])
         if surname in mem.names and not OFFICIAL_TITLES.search(phrase):
             return mem.names[surname]
     if MEDIA.search(phrase) and not OFFICIAL_TITLES.search(phrase):
@@ -187,40 +174,6 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
     return "anonymous" if low.endswith("s") else "person"
 
 
-def remember_names(text: str) -> dict[str, str]:
-    """Surname -> source type from how each name is first introduced in the article."""
-    names: dict[str, str] = {}
-    for m in _NAME.finditer(text):
-        toks = m.group().split()
-        if toks[0] in _STOP_CAP:
-            toks = toks[1:]
-        if len(toks) < 2 or ORGANIZATION.search(m.group()) or MEDIA.search(m.group()):
-            continue
-        surname = _name_key(toks[-1])
-        if surname in names:
-            continue
-        # the title may precede the name directly or as an appositive ("The minister, Lou Jiwei")
-        before = re.split(r"[.;:“”\"]|\band\b", text[max(0, m.start() - 60):m.start()])[-1]
-        # a title set off by a comma describes the name only as an appositive ("The minister,
-        # Lou Jiwei"), not after a clause ("... as secretary of state, Hillary Clinton")
-        if "," in before and not re.fullmatch(r"\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er)\s+[^,]{1,40},\s*",
-                                              before):
-            before = before.rsplit(",", 1)[1]
-        after = re.split(r"[.;:“”\"]", text[m.end():m.end() + 60])[0]
-        after = after.split(",")[1] if after.startswith(",") and after.count(",") >= 1 else ""
-        desc = before + " " + " ".join(toks[:-1]) + " " + after
-        if NOT_OFFICIAL.search(desc):
-            names[surname] = "person"
-        elif OFFICIAL_TITLES.search(desc):
-            names[surname] = "official"
-        else:
-            names[surname] = "person"
-        # family name first ("Lou Jiwei" is later "Mr. Lou")
-        if len(toks) == 2 and not toks[0].endswith("."):
-            names.setdefault(_name_key(toks[0]), names[surname])
-    return names
-
-
 def _appositive(c: str, pos: int) -> tuple[int, int] | None:
     """Subject set off from its cue by asides: "Ramil Carr, 31, a photographer, said",
     "a spokeswoman, Anna White, said", "The lawmaker, who represents X, said"."""
@@ -236,7 +189,7 @@ def _appositive(c: str, pos: int) -> tuple[int, int] | None:
         first = c[a:b].split()[0]
         if first in _CONJ_CAP:
             a = c.index(" ", a) + 1  # "But Mr. Guerrero, a Republican, said"
-        elif first in _STOP_CAP and first not in ("The", "A", "An") or first.endswith("ing"):
+        elif first in STOP_CAP and first not in ("The", "A", "An") or first.endswith("ing"):
             continue
         return a, b
     return None
@@ -274,8 +227,8 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             continue
         if m.group().endswith("ing"):
             # participial frame ("Trump hit back, telling Reuters ..."): the clause's subject
-            names = [n for n in _NAME.finditer(c, 0, m.start()) if not mask[n.start()]
-                     and n.group().split()[0] not in _STOP_CAP]
+            names = [n for n in NAME_RE.finditer(c, 0, m.start()) if not mask[n.start()]
+                     and n.group().split()[0] not in STOP_CAP]
             if names:
                 n = names[0]
                 return _shorten(text, claim.start + n.start(), claim.start + n.end()), cue
@@ -310,7 +263,7 @@ def open_quote_at(text: str, pos: int) -> bool:
 def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]:
     """Source and cue for each claim of one article (claims in document order)."""
     mem = _Memory(names=remember_names(text))
-    speakers = speaker_tags(text, mem)
+    speakers = speaker_tags(text, mem.names)
     out: list[tuple[Source, Span | None]] = []
     for claim in claims:
         in_quote = open_quote_at(text, claim.start)
@@ -321,7 +274,7 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
             phrase, stype = src.span.text, src.type
             if phrase.lower() not in PRONOUNS:
                 if stype in ("official", "person"):
-                    if re.search(r"s$", phrase) and not _NAME.search(phrase):
+                    if re.search(r"s$", phrase) and not NAME_RE.search(phrase):
                         mem.last_pl = (stype, src.span)
                     else:
                         mem.last_sg = (stype, src.span)
@@ -353,25 +306,6 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
     return out
 
 
-# "PENCE: Well, look, ..." / "JAKE TAPPER: ..." opening a paragraph of a transcript
-_SPEAKER_TAG = re.compile(r"(?m)^[^\w\n]{0,2}([A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+){0,2}):\s")
-
-
-def speaker_tags(text: str, mem: _Memory) -> dict[int, Source]:
-    """Paragraph start -> the speaker its transcript tag names. A tag counts when the article
-    uses it at least twice or names that person elsewhere, so that one-off labels ("UPDATE:")
-    are not speakers."""
-    found = [(text.rfind("\n", 0, m.start(1)) + 1, m) for m in _SPEAKER_TAG.finditer(text)]
-    counts = collections.Counter(m.group(1) for _, m in found)
-    out = {}
-    for para, m in found:
-        surname = _name_key(m.group(1).split()[-1])
-        if counts[m.group(1)] >= 2 or surname in mem.names:
-            span = Span(m.start(1), m.end(1), m.group(1))
-            out[para] = Source(mem.names.get(surname, "person"), span)
-    return out
-
-
 def _source_at(text: str, a: int, b: int, mem: _Memory) -> Source:
     """The source named by ``text[a:b]``, typed from the phrase and the words before it."""
     return Source(_type_of(text[a:b], text[max(0, a - 60):b], mem, text, a), Span(a, b, text[a:b]))
@@ -381,7 +315,7 @@ def _sentence_subject(text: str, prev: Span) -> tuple[int, int] | None:
     """The name or pronoun a sentence opens with, when a verb follows it ("Trump launched ...")."""
     m = re.match(r"(?:(?:But|And|Yet|Then) )?((?:[A-Z][\w’'\-.]*\s+){0,4}[A-Z][\w’'\-]*)\s+"
                  r"(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b", prev.text)
-    if not m or m.group(1).split()[0] in _STOP_CAP:
+    if not m or m.group(1).split()[0] in STOP_CAP:
         return None
     return _shorten(text, prev.start + m.start(1), prev.start + m.end(1))
 

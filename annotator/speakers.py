@@ -1,0 +1,76 @@
+"""Named speakers of one article: how each name is introduced (the guidelines type a speaker by
+their first mention) and the speaker tags of transcripts. Used by ``attribute``."""
+from __future__ import annotations
+
+import collections
+import re
+
+from .lexicon import MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORGANIZATION
+from .records import Source, Span
+
+NAME_RE = re.compile(r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*)(?:\s+(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*|"
+                   r"(?:de|van|von)\b|al-\w+))*")
+STOP_CAP = {"The", "A", "An", "But", "And", "In", "On", "At", "For", "With", "After", "Before",
+             "When", "While", "As", "Asked", "Speaking", "Hours", "Meanwhile", "However", "Still",
+             "Then", "Later", "Earlier", "Also", "Yet", "So", "Now", "Today", "Yesterday", "Some",
+             "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+             "It", "This", "That", "There", "These", "Those", "I", "We", "Don’t", "Editor’s", "Not"}
+
+
+def name_key(token: str) -> str:
+    """A surname as memory keys it: the same for "O’Neill" and "O'Neill", "Rajoy's" and "Rajoy"."""
+    token = token.title() if token.isupper() and len(token) > 2 else token  # "PENCE:" = Pence
+    return re.sub(r"'s$", "", token.replace("’", "'")).rstrip(".'")
+
+
+def remember_names(text: str) -> dict[str, str]:
+    """Surname -> source type from how each name is first introduced in the article."""
+    names: dict[str, str] = {}
+    for m in NAME_RE.finditer(text):
+        toks = m.group().split()
+        if toks[0] in STOP_CAP:
+            toks = toks[1:]
+        if len(toks) < 2 or ORGANIZATION.search(m.group()) or MEDIA.search(m.group()):
+            continue
+        surname = name_key(toks[-1])
+        if surname in names:
+            continue
+        # the title may precede the name directly or as an appositive ("The minister, Lou Jiwei")
+        before = re.split(r"[.;:“”\"]|\band\b", text[max(0, m.start() - 60):m.start()])[-1]
+        # a title set off by a comma describes the name only as an appositive ("The minister,
+        # Lou Jiwei"), not after a clause ("... as secretary of state, Hillary Clinton")
+        if "," in before and not re.fullmatch(r"\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er)\s+[^,]{1,40},\s*",
+                                              before):
+            before = before.rsplit(",", 1)[1]
+        after = re.split(r"[.;:“”\"]", text[m.end():m.end() + 60])[0]
+        after = after.split(",")[1] if after.startswith(",") and after.count(",") >= 1 else ""
+        desc = before + " " + " ".join(toks[:-1]) + " " + after
+        if NOT_OFFICIAL.search(desc):
+            names[surname] = "person"
+        elif OFFICIAL_TITLES.search(desc):
+            names[surname] = "official"
+        else:
+            names[surname] = "person"
+        # family name first ("Lou Jiwei" is later "Mr. Lou")
+        if len(toks) == 2 and not toks[0].endswith("."):
+            names.setdefault(name_key(toks[0]), names[surname])
+    return names
+
+
+# "PENCE: Well, look, ..." / "JAKE TAPPER: ..." opening a paragraph of a transcript
+_SPEAKER_TAG = re.compile(r"(?m)^[^\w\n]{0,2}([A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+){0,2}):\s")
+
+
+def speaker_tags(text: str, names: dict[str, str]) -> dict[int, Source]:
+    """Paragraph start -> the speaker its transcript tag names. A tag counts when the article
+    uses it at least twice or names that person elsewhere, so that one-off labels ("UPDATE:")
+    are not speakers."""
+    found = [(text.rfind("\n", 0, m.start(1)) + 1, m) for m in _SPEAKER_TAG.finditer(text)]
+    counts = collections.Counter(m.group(1) for _, m in found)
+    out = {}
+    for para, m in found:
+        surname = name_key(m.group(1).split()[-1])
+        if counts[m.group(1)] >= 2 or surname in names:
+            span = Span(m.start(1), m.end(1), m.group(1))
+            out[para] = Source(names.get(surname, "person"), span)
+    return out
