@@ -56,8 +56,9 @@ SOURCE_OVERRIDE_MIN_PROB = 0.65
 
 def _given_source(probs: dict[str, float], source_type: str) -> dict[str, float]:
     """Label probabilities conditioned on the claim's source type: the labels the taxonomy
-    rules out for that type get 0 and the rest are renormalised. Gold dev label macro-F1 of
-    claims-minilm-v7: 0.716 unconditioned, 0.725 conditioned."""
+    rules out for that type get 0 and the rest are renormalised, so that label and source never
+    contradict each other. claims-minilm-v7 label macro-F1, unconditioned -> conditioned: gold dev
+    0.718 -> 0.727 (where it was chosen), gold test 0.676 -> 0.662."""
     allowed = allowed_labels(source_type)
     total = sum(probs[k] for k in allowed)
     if total <= 0:
