@@ -7,7 +7,7 @@ from . import corpora
 from .gold import GoldDoc, corpus_root, read_document
 from .labels import claim_labels
 from .records import Article, Claim
-from .score import Classifier, extract_claims, score_articles
+from .score import Classifier, extract_claims, given_source, score_articles
 
 IOU_THRESHOLD = 0.5
 
@@ -211,12 +211,25 @@ def agreement(docs: Sequence[GoldDoc]) -> dict:
             "source_type_kappa": round(cohen_kappa(types), 4)}
 
 
+def evaluate_gold_sources(classifier: Classifier, docs: Sequence[GoldDoc]) -> dict:
+    """Labels on gold claim spans given the gold source types: how good the labels would be with
+    perfect source typing (a diagnostic; run time never sees gold types)."""
+    pairs = []
+    for d in docs:
+        probs = classifier.predict([(c.source.type, c.text) for c in d.claims])
+        for c, (p, _) in zip(d.claims, probs):
+            p = given_source(p, c.source.type)
+            pairs.append((c.label, max(p, key=p.get)))
+    return label_report(pairs)
+
+
 def full_report(classifier: Classifier, docs: Sequence[GoldDoc], split: str,
                 benchmarks: bool = True, root=None) -> dict:
     """What ``annotator eval`` prints and model cards store."""
     report = {"model": {"name": classifier.name, "version": classifier.version}, "split": split,
               "gold": evaluate_gold(classifier, docs),
-              "gold_oracle_segments": evaluate_oracle_segments(classifier, docs)}
+              "gold_oracle_segments": evaluate_oracle_segments(classifier, docs),
+              "gold_spans_and_source_types": evaluate_gold_sources(classifier, docs)}
     if benchmarks:
         report["benchmarks"] = public_benchmarks(classifier, root)
     return report

@@ -54,7 +54,7 @@ def profile(claims: Sequence[Claim]) -> dict:
 SOURCE_OVERRIDE_MIN_PROB = 0.65
 
 
-def _given_source(probs: dict[str, float], source_type: str) -> dict[str, float]:
+def given_source(probs: dict[str, float], source_type: str) -> dict[str, float]:
     """Label probabilities conditioned on the claim's source type: the labels the taxonomy
     rules out for that type get 0 and the rest are renormalised, so that label and source never
     contradict each other. claims-minilm-v7 label macro-F1, unconditioned -> conditioned: gold dev
@@ -82,7 +82,7 @@ def _label(claim: Claim, probs: dict[str, float], source_probs: dict[str, float]
             source, cue = Source("author"), None
         elif stype != source.type:
             source = Source(stype, source.span)
-    probs = _given_source(probs, source.type)
+    probs = given_source(probs, source.type)
     label = max(probs, key=probs.get)
     return Claim(start=claim.start, end=claim.end, text=claim.text, label=label,
                  score=round(probs[label], 6), scores={k: round(v, 6) for k, v in probs.items()},

@@ -100,3 +100,25 @@ def test_label_is_the_most_probable_one_the_source_type_allows(stype, probs, lab
     assert abs(sum(out.scores.values()) - 1) < 1e-5
     ruled_out = {"official": ("attributed_fact", "opinion")}.get(stype, ("official_statement",))
     assert all(out.scores[k] == 0 for k in ruled_out)
+
+
+def test_labels_given_gold_source_types_feed_the_gold_type_and_follow_it():
+    from annotator.eval import evaluate_gold_sources
+
+    class Fake:
+        name, version = "fake", "1"
+        seen = []
+
+        def predict(self, pairs):
+            self.seen += [a for a, _ in pairs]
+            return [({"attributed_fact": 0.2, "official_statement": 0.5, "opinion": 0.2,
+                      "speculation": 0.1}, None) for _ in pairs]
+
+    text = "Lee said it rained. The mayor said it rained."
+    doc = GoldDoc("d", text, "dev", "A", (
+        claim(0, 19, "attributed_fact", "person", Span(0, 3, "Lee")),
+        claim(20, 45, "official_statement", "official", Span(20, 29, "The mayor"))))
+    fake = Fake()
+    r = evaluate_gold_sources(fake, [doc])
+    assert fake.seen == ["person", "official"]
+    assert r["accuracy"] == 1.0  # the person's claim cannot be an official statement
