@@ -15,7 +15,7 @@ from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, 
                       PRONOUNS)
 from .records import Source, Span
 from .segment import quote_mask
-from .speakers import NAME_RE, STOP_CAP, name_key, remember_names, speaker_tags
+from .speakers import NAME_RE, STOP_CAP, name_key, paragraph_start, remember_names, speaker_tags
 
 _PARTY_TAG = r"\([A-Z][\w.\- ]{0,20}\)"  # "(D)", "(R-Texas)"
 _NAME_NP = r"((?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]*)(?:\s*" + _PARTY_TAG + ")?"
@@ -256,8 +256,7 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
 
 def open_quote_at(text: str, pos: int) -> bool:
     """Whether a quotation opened earlier in the paragraph is still open at ``pos``."""
-    para = text.rfind("\n", 0, pos) + 1
-    return quote_mask(text[para:pos])[1]
+    return quote_mask(text[paragraph_start(text, pos):pos])[1]
 
 
 def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]:
@@ -301,7 +300,7 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                     src = _source_at(text, *subj, mem)
             out.append((src, cue))
             continue
-        out.append((speakers.get(text.rfind("\n", 0, claim.start) + 1) or Source("author"), None))
+        out.append((speakers.get(paragraph_start(text, claim.start)) or Source("author"), None))
     _backfill_quote_frames(text, claims, out)
     return out
 

@@ -61,11 +61,15 @@ def remember_names(text: str) -> dict[str, str]:
 _SPEAKER_TAG = re.compile(r"(?m)^[^\w\n]{0,2}([A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+){0,2}):\s")
 
 
+def paragraph_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
 def speaker_tags(text: str, names: dict[str, str]) -> dict[int, Source]:
     """Paragraph start -> the speaker its transcript tag names. A tag counts when the article
     uses it at least twice or names that person elsewhere, so that one-off labels ("UPDATE:")
     are not speakers."""
-    found = [(text.rfind("\n", 0, m.start(1)) + 1, m) for m in _SPEAKER_TAG.finditer(text)]
+    found = [(paragraph_start(text, m.start(1)), m) for m in _SPEAKER_TAG.finditer(text)]
     counts = collections.Counter(m.group(1) for _, m in found)
     out = {}
     for para, m in found:

@@ -19,9 +19,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from annotator.gold import GoldError, append_drafts, corpus_root, iter_drafts, resolve_draft  # noqa: E402
+from annotator.gold import (GOLD_DIR, GoldError, append_drafts, corpus_root, iter_drafts,  # noqa: E402
+                           resolve_draft)
 
-SPLITS_FILE = Path(__file__).resolve().parent.parent / "labels" / "gold" / "splits.json"
+SPLITS_FILE = GOLD_DIR / "splits.json"
 
 
 def check(paths: list[str]) -> int:
