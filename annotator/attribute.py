@@ -15,8 +15,12 @@ from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, 
                       PRONOUNS)
 from .records import Source, Span
 from .segment import quote_mask
-from .speakers import NAME_RE, STOP_CAP, name_key, paragraph_start, remember_names, speaker_tags
+from .speakers import (NAME_RE, STOP_CAP, has_own_title, name_key, paragraph_start, remember_names,
+                       speaker_tags)
 
+# how far back (characters) a framed speaker stays the antecedent of "he"/"she"; gold train rule
+# accuracy 0.7783 -> 0.7848 with 600 (300: 0.7841, 1000: 0.7851, 100: no gain)
+PRONOUN_REACH = 600
 _PARTY_TAG = r"\([A-Z][\w.\- ]{0,20}\)"  # "(D)", "(R-Texas)"
 _NAME_NP = r"((?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]*)(?:\s*" + _PARTY_TAG + ")?"
 _CLAUSE_START = r"(?:^|[,“”\"]\s*|''\s*)"
@@ -144,6 +148,10 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
     if low in PRONOUNS:
         kind = PRONOUNS[low]
         last = mem.last_pl if kind == "pl" else mem.last_sg
+        # the last framed speaker, when near, is the likelier antecedent than the last name
+        # mentioned ("Sen. Grant said ... He praised candidate Lopez. ... he said")
+        if kind == "sg" and last and pos - last[1].end < PRONOUN_REACH:
+            return last[0]
         if kind == "sg" and text:
             named = _last_named(text, pos, mem)
             if named:
@@ -151,7 +159,8 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
         return last[0] if last else ("anonymous" if kind == "pl" else "person")
     if len(low.split()) <= 3 and ANONYMOUS.fullmatch(low) and not OFFICIAL_TITLES.search(low):
         return "anonymous"
-    if NOT_OFFICIAL.search(context) and not re.search(r"\b(?:spokes|official)", phrase, re.I):
+    if NOT_OFFICIAL.search(context) and not re.search(r"\b(?:spokes|official)", phrase, re.I) \
+            and not has_own_title(phrase, context[:len(context) - len(phrase)]):
         return "organization" if re.search(r"\bcampaign\b", phrase, re.I) else "person"
     names = [m.group() for m in NAME_RE.finditer(phrase) if m.group().split()[0] not in STOP_CAP]
     if names:

@@ -23,6 +23,16 @@ def name_key(token: str) -> str:
     return re.sub(r"'s$", "", token.replace("’", "'")).rstrip(".'")
 
 
+def has_own_title(name: str, before: str) -> bool:
+    """Whether a name carries its office title ("Gov. Mike Pence", "President Barack Obama"), not
+    as a former one. The guidelines type a candidate introduced with the office title as
+    official ("nominee Gov. Mike Pence") and one introduced as a candidate only as a person."""
+    # a title that is part of a name is capitalised: not "the conference speaker"
+    title = next((m for m in OFFICIAL_TITLES.finditer(name) if m.group()[0].isupper()), None)
+    return title is not None and not re.search(r"\b(?:former|ex-|retired)\b[^,]*$",
+                                               before + " " + name[:title.start()], re.I)
+
+
 def remember_names(text: str) -> dict[str, str]:
     """Surname -> source type from how each name is first introduced in the article."""
     names: dict[str, str] = {}
@@ -42,10 +52,10 @@ def remember_names(text: str) -> dict[str, str]:
         if "," in before and not re.fullmatch(r"\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er)\s+[^,]{1,40},\s*",
                                               before):
             before = before.rsplit(",", 1)[1]
-        after = re.split(r"[.;:“”\"]", text[m.end():m.end() + 60])[0]
+        after = re.split(r"[.;:“”\"]", text[m.end():m.end() + 100])[0]
         after = after.split(",")[1] if after.startswith(",") and after.count(",") >= 1 else ""
         desc = before + " " + " ".join(toks[:-1]) + " " + after
-        if NOT_OFFICIAL.search(desc):
+        if NOT_OFFICIAL.search(desc) and not has_own_title(" ".join(toks), before):
             names[surname] = "person"
         elif OFFICIAL_TITLES.search(desc):
             names[surname] = "official"

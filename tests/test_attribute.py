@@ -54,6 +54,40 @@ def test_candidate_is_a_person_and_senator_is_official():
     assert claims[3].source.type == "official"
 
 
+@pytest.mark.parametrize("intro,stype", [
+    ("Republican vice-presidential nominee Gov. Mike Pence spoke in Ohio.", "official"),
+    ("Presidential candidate\xa0Sen. Mike Pence spoke in Ohio.", "official"),
+    ("Former Gov. Mike Pence, a presidential candidate, spoke in Ohio.", "person"),
+    ("The nominee, former Indiana Gov. Mike Pence, spoke in Ohio.", "person"),
+    ("The presidential nominee Mike Pence spoke in Ohio.", "person"),
+    ("Mike Pence, the Republican nominee for governor, spoke in Ohio.", "person"),
+])
+def test_a_candidate_introduced_with_the_office_title_is_official(intro, stype):
+    # the guidelines: a sitting officeholder who runs is typed by the first mention's title
+    later = " The crowd in the hall was small and quiet on Monday. Pence said the tax was unfair."
+    assert extract_claims(intro + later)[-1].source.type == stype
+
+
+@pytest.mark.parametrize("text,stype", [
+    # the candidate word belongs to another name, the title to the speaker
+    ("Asked about Republican presidential nominee Donald Trump, President Barack Obama said he "
+     "was hopeful.", "official"),
+    ("Asked about the candidate Ana Ruiz, Attorney General Loretta Lynch said she was hopeful.",
+     "official"),
+    ("Asked about the nominee, the former mayor Ana Ruiz said she was hopeful.", "person"),
+    # "speaker" in lower case is a role at an event, not the House speaker
+    ("At the candidate forum the conference speaker said he was hopeful.", "person"),
+])
+def test_a_title_of_the_speaker_outweighs_a_candidate_word_before_it(text, stype):
+    assert first(text).source.type == stype
+
+
+def test_a_title_after_a_long_appositive_is_remembered():
+    text = ("Dan Kritenbrink, senior director for Asian affairs at the National Security Council, "
+            "spoke on Monday. Kritenbrink said the talks would go on.")
+    assert extract_claims(text)[1].source.type == "official"
+
+
 def test_quotation_sentences_share_the_speaker():
     text = "Union leader Priya Nair said, “We were ignored. Nobody listened.” The talks ended."
     claims = extract_claims(text)
@@ -79,6 +113,13 @@ def test_pronoun_source_takes_the_type_of_the_last_speaker():
     claims = extract_claims(text)
     assert claims[1].source.span.text == "she"
     assert claims[1].source.type == "official"
+
+
+def test_a_pronoun_refers_to_the_last_speaker_before_a_later_name():
+    # "he" is the senator who spoke, not the candidate he spoke about
+    text = ("Sen. Paul Grant said the vote was close. He praised presidential candidate Maria "
+            "Lopez. “We will win,” he said.")
+    assert extract_claims(text)[-1].source.type == "official"
 
 
 @pytest.mark.parametrize("text,stype,cue", [
