@@ -319,10 +319,17 @@ def _source_at(text: str, a: int, b: int, mem: _Memory) -> Source:
     return Source(_type_of(text[a:b], text[max(0, a - 60):b], mem, text, a), Span(a, b, text[a:b]))
 
 
+# the subject may follow an opening phrase ("In his speech, Obama positioned"), and a party tag,
+# a relative clause or a day may stand between it and its verb
+_SENTENCE_SUBJECT = re.compile(
+    r"(?:[A-Z][^,“”\"]{0,60},\s+(?:after [^,]{1,80},\s+)?)?(?:(?:But|And|Yet|Then) )?"
+    r"((?:[A-Z][\w’'\-.]*\s+){0,4}[A-Z][\w’'\-]*)(?:\s*" + _PARTY_TAG + r")?(?:,\s+who [^,]{1,80},)?"
+    r"(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b")
+
+
 def _sentence_subject(text: str, prev: Span) -> tuple[int, int] | None:
     """The name or pronoun a sentence opens with, when a verb follows it ("Trump launched ...")."""
-    m = re.match(r"(?:(?:But|And|Yet|Then) )?((?:[A-Z][\w’'\-.]*\s+){0,4}[A-Z][\w’'\-]*)\s+"
-                 r"(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b", prev.text)
+    m = _SENTENCE_SUBJECT.match(prev.text)
     if not m or m.group(1).split()[0] in STOP_CAP:
         return None
     return _shorten(text, prev.start + m.start(1), prev.start + m.end(1))

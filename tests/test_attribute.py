@@ -222,9 +222,16 @@ def test_span_leaves_out_quote_marks_and_modals_but_keeps_capitalised_names():
     assert (c.source.span.text, c.cue.text) == ("Will", "wrote")
 
 
-def test_reporting_predicate_after_a_reported_action_takes_the_sentence_subject():
-    text = "Tom Keller toured the flooded plant, and admitted that the repairs were late."
-    a, b = "Tom Keller toured the flooded plant", "admitted that the repairs were late."
+@pytest.mark.parametrize("a", [
+    "Tom Keller toured the flooded plant",
+    "In his speech, Tom Keller thanked the crew",
+    "On Monday, after a long delay, Tom Keller toured the plant",
+    "Tom Keller (D-Ohio) on Monday toured the plant",
+    "Tom Keller, who was visiting the region, toured the plant",
+])
+def test_reporting_predicate_after_a_reported_action_takes_the_sentence_subject(a):
+    b = "admitted that the repairs were late."
+    text = a + ", and " + b
     spans = [Span(0, len(a), a), Span(text.index(b), len(text), b)]
     (s1, c1), (s2, c2) = attribute(text, spans)
     assert (s1.type, c1) == ("author", None)
