@@ -15,8 +15,8 @@ from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, 
                       PRONOUNS)
 from .records import Source, Span
 from .segment import quote_mask
-from .speakers import (NAME_RE, STOP_CAP, has_own_title, name_key, paragraph_start, remember_names,
-                       speaker_tags)
+from .speakers import (NAME_RE, STOP_CAP, has_own_title, is_staff, name_key, paragraph_start,
+                       remember_names, speaker_tags)
 
 # how far back (characters) a framed speaker stays the antecedent of "he"/"she"; gold train rule
 # accuracy 0.7783 -> 0.7848 with 600 (300: 0.7841, 1000: 0.7851, 100: no gain)
@@ -159,14 +159,16 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
         return last[0] if last else ("anonymous" if kind == "pl" else "person")
     if len(low.split()) <= 3 and ANONYMOUS.fullmatch(low) and not OFFICIAL_TITLES.search(low):
         return "anonymous"
+    names = [m.group() for m in NAME_RE.finditer(phrase) if m.group().split()[0] not in STOP_CAP]
+    remembered = mem.names.get(name_key(names[-1].split()[-1])) if names else None
+    if is_staff(phrase, mem.names) or remembered == "organization" or (
+            is_staff(context[-40:], mem.names) and not names):
+        return "organization"
     if NOT_OFFICIAL.search(context) and not re.search(r"\b(?:spokes|official)", phrase, re.I) \
             and not has_own_title(phrase, context[:len(context) - len(phrase)]):
         return "organization" if re.search(r"\bcampaign\b", phrase, re.I) else "person"
-    names = [m.group() for m in NAME_RE.finditer(phrase) if m.group().split()[0] not in STOP_CAP]
-    if names:
-        surname = name_key(names[-1].split()[-1])
-        if surname in mem.names and not OFFICIAL_TITLES.search(phrase):
-            return mem.names[surname]
+    if remembered and not OFFICIAL_TITLES.search(phrase):
+        return remembered
     if MEDIA.search(phrase) and not OFFICIAL_TITLES.search(phrase):
         return "media"
     if re.search(r"\bspokes(?:man|woman|person)\b", phrase, re.I) and ORGANIZATION.search(

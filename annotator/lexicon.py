@@ -82,6 +82,18 @@ MEDIA = _phrases(
     r"report|reports|study|studies|poll|polls|survey|book|memo|document|documents|article|"
     r"newspaper|magazine|website|network|analysis|editorial|documentary|blog|tabloid|"
     r"interview|show|broadcast|filing|records|data)\b", re.I)
+# staff who speak for a campaign, company or union (the guidelines type them organization): a
+# campaign role, or a role after the name it serves ("Sanders' senior media adviser", "Trump
+# senior communications adviser", "United Steelworkers Political Director")
+STAFF = _phrases(
+    r"\b(?i:campaign (?:manager|chair(?:man|woman)?|spokes(?:man|woman|person)|aide|adviser|advisor|"
+    r"director))\b|\b(?P<owner>[A-Z][\w\-]+)(?:['’]s?)? (?i:(?:senior |chief |top |deputy )?"
+    r"(?:(?:(?:communications?|media|policy|political|press|digital) )?(?:adviser|advisor|aide|"
+    r"strategist|spokes(?:man|woman|person))|(?:communications?|political|press|digital) "
+    r"director))\b")
+# words that make such a role a public one ("White House press secretary")
+PUBLIC_BODY = re.compile(r"\b(?:white house|department|national security|administration|"
+                         r"government|ministry|agency|pentagon)\b", re.I)
 ORGANIZATION = _phrases(
     r"\b(?:inc\.?|corp\.?|company|co\.|llc|campaign|committee|rnc|dnc|party|union|foundation|"
     r"institute|group|association|coalition|center|centre|pac|super pac|organization|"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections
 import re
 
-from .lexicon import MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORGANIZATION
+from .lexicon import MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORGANIZATION, PUBLIC_BODY, STAFF
 from .records import Source, Span
 
 NAME_RE = re.compile(r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*)(?:\s+(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*|"
@@ -33,6 +33,19 @@ def has_own_title(name: str, before: str) -> bool:
                                                before + " " + name[:title.start()], re.I)
 
 
+def is_staff(desc: str, names: dict[str, str]) -> bool:
+    """Whether a description makes its person staff speaking for a non-official body: not for
+    an office ("FBI Director", "White House press secretary", an official's spokesman)."""
+    m = STAFF.search(desc)
+    if not m or PUBLIC_BODY.search(desc):
+        return False
+    owner = m.group("owner")
+    if owner in ("Her", "His", "Their", "Its", "The", "A", "An"):
+        return False  # "Her chief policy aide": whose staff is not said here
+    return not owner or not (OFFICIAL_TITLES.fullmatch(owner)
+                             or names.get(name_key(owner)) == "official")
+
+
 def remember_names(text: str) -> dict[str, str]:
     """Surname -> source type from how each name is first introduced in the article."""
     names: dict[str, str] = {}
@@ -55,7 +68,9 @@ def remember_names(text: str) -> dict[str, str]:
         after = re.split(r"[.;:“”\"]", text[m.end():m.end() + 100])[0]
         after = after.split(",")[1] if after.startswith(",") and after.count(",") >= 1 else ""
         desc = before + " " + " ".join(toks[:-1]) + " " + after
-        if NOT_OFFICIAL.search(desc) and not has_own_title(" ".join(toks), before):
+        if is_staff(desc, names):
+            names[surname] = "organization"
+        elif NOT_OFFICIAL.search(desc) and not has_own_title(" ".join(toks), before):
             names[surname] = "person"
         elif OFFICIAL_TITLES.search(desc):
             names[surname] = "official"

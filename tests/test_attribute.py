@@ -82,6 +82,23 @@ def test_a_title_of_the_speaker_outweighs_a_candidate_word_before_it(text, stype
     assert first(text).source.type == stype
 
 
+@pytest.mark.parametrize("text,stype", [
+    ("Tad Devine, Sanders' senior media adviser, said the race was close.", "organization"),
+    ("Clinton Communication Director Jennifer Palmieri said the race was close.", "organization"),
+    ("Republican National Committee spokesman Sean Spicer said the race was close.",
+     "organization"),
+    ("The campaign manager, Robby Mook, said the race was close.", "organization"),
+    ("Robby Mook, Clinton's campaign manager, spoke on Monday. The hall was quiet and the crowd "
+     "was small. Mook said the race was close.", "organization"),
+    # staff of an office speak for it
+    ("FBI Director James Comey said the case was closed.", "official"),
+    ("White House press secretary Josh Earnest said the case was closed.", "official"),
+    ("Sen. Ana Ruiz spoke on Monday. Ruiz's spokesman said the race was close.", "official"),
+])
+def test_campaign_and_company_staff_speak_for_an_organization(text, stype):
+    assert extract_claims(text)[-1].source.type == stype
+
+
 def test_a_title_after_a_long_appositive_is_remembered():
     text = ("Dan Kritenbrink, senior director for Asian affairs at the National Security Council, "
             "spoke on Monday. Kritenbrink said the talks would go on.")
