@@ -38,6 +38,8 @@ _SUBJECT_BEFORE_ASIDES = [
 # a predicate without its subject may open with one of these before its verb
 _PREDICATE_ADVERB = re.compile(r"(?:also |then |later )?")
 _WORD = re.compile(r"\w+")
+_SHARE = re.compile(r"^(?:\S+\s+)?(?:percent|%)|\d\s?(?:%|percent)\b|\b(?:in|of) (?:10|ten)\b|"
+                    r"^(?:a|one|two) (?:third|quarter|half|majority)\b", re.I)
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "those", "these",
                 "this", "such"}
 _CONJ_CAP = {"But", "And", "Yet", "So", "Meanwhile", "Still", "However", "Then", "Also", "Now"}
@@ -157,6 +159,10 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
             if named:
                 return named
         return last[0] if last else ("anonymous" if kind == "pl" else "person")
+    if _SHARE.search(phrase):
+        # "Sixty-six percent said": respondents speak through the poll the article cites
+        return "media" if re.search(r"\b(?:poll|survey)", text[max(0, pos - 600):pos], re.I) \
+            else "anonymous"
     if len(low.split()) <= 3 and ANONYMOUS.fullmatch(low) and not OFFICIAL_TITLES.search(low):
         return "anonymous"
     names = [m.group() for m in NAME_RE.finditer(phrase) if m.group().split()[0] not in STOP_CAP]

@@ -81,7 +81,14 @@ MEDIA = _phrases(
     r"huffington post|huffpost|usa today|bloomberg|axios|the hill|guardian|newsweek|time magazine|"
     r"report|reports|study|studies|poll|polls|survey|book|memo|document|documents|article|"
     r"newspaper|magazine|website|network|analysis|editorial|documentary|blog|tabloid|"
-    r"interview|show|broadcast|filing|records|data)\b", re.I)
+    r"interview|show|broadcast|filing|records|data|"
+    # outlets by the words their names end in, and pollsters
+    r"(?:[A-Z]\w+\s+)+(?-i:News|Times|Herald|Tribune|Register|Sentinel|Observer|Gazette|Chronicle|"
+    r"Beacon|Caller|Examiner|Globe|Inquirer|Dispatch|Monitor|Courier|Telegraph|Review)"
+    r"(?!\s+(?!Service|Network|Magazine|Sunday)[A-Z]\w)|"  # not "the News Guild"
+    r"(?-i:The Atlantic|The Blaze|Variety|Gallup|Rasmussen|Quinnipiac|Marist|Ipsos|YouGov|"
+    r"RealClearPolitics|Real Clear Politics)|"
+    r"paper|lawsuit|tally|tracker|plea agreement|press release)\b", re.I)
 # staff who speak for a campaign, company or union (the guidelines type them organization): a
 # campaign role, or a role after the name it serves ("Sanders' senior media adviser", "Trump
 # senior communications adviser", "United Steelworkers Political Director")

@@ -139,6 +139,21 @@ def test_a_pronoun_refers_to_the_last_speaker_before_a_later_name():
     assert extract_claims(text)[-1].source.type == "official"
 
 
+@pytest.mark.parametrize("text,stype", [
+    ("The Riverton Daily News reported that the mill would close.", "media"),
+    ("As the paper noted, the mill had been losing money.", "media"),
+    ("The mill would close, according to Gallup.", "media"),
+    ("The lawsuit alleges that the mill hid its losses.", "media"),
+    ("The Riverton News Workers Union said the mill would close.", "organization"),
+    # respondents speak through the poll the article cites; without one they are unnamed
+    ("A new county poll asked voters about the mill. Sixty-six percent said it should stay open.",
+     "media"),
+    ("At the meeting, 47 percent said the mill should stay open.", "anonymous"),
+])
+def test_outlets_documents_and_poll_shares(text, stype):
+    assert extract_claims(text)[-1].source.type == stype
+
+
 @pytest.mark.parametrize("text,stype,cue", [
     ("The county survey found that rents rose 12 percent.", "media", "found"),
     ("Police found the stolen van near the harbor.", "author", None),
