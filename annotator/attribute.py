@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, EVIDENTIAL, MEDIA,
-                      NOT_OFFICIAL, OFFICIAL_TITLES, ORGANIZATION, PARTICIPLES, PASSIVE, PREPOSITIONS,
-                      PRONOUNS)
+from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, EVIDENTIAL, FIGURES,
+                      MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORGANIZATION, PARTICIPLES, PASSIVE, POLL,
+                      PREPOSITIONS, PRONOUNS)
 from .records import Source, Span
 from .segment import quote_mask
 from .speakers import (NAME_RE, STOP_CAP, has_own_title, is_staff, name_key, paragraph_start,
@@ -317,9 +317,23 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                     src = _source_at(text, *subj, mem)
             out.append((src, cue))
             continue
-        out.append((speakers.get(paragraph_start(text, claim.start)) or Source("author"), None))
+        out.append((speakers.get(paragraph_start(text, claim.start)) or _poll_in(text, claim)
+                    or Source("author"), None))
     _backfill_quote_frames(text, claims, out)
     return out
+
+
+def _poll_in(text: str, claim: Span) -> Source | None:
+    """A poll named in a sentence of its figures ("In an early-October CBS News poll, she led 56
+    percent to 32 percent"): the guidelines make it the source, an unnamed "polls show" not."""
+    m = POLL.search(claim.text)
+    if not m or not FIGURES.search(claim.text):
+        return None
+    lead = claim.text[m.start():m.start(m.lastindex)]
+    if not re.search(r"[A-Z]", m.group(m.lastindex)) and not re.search(r"\b[Tt]he\s+$", lead):
+        return None  # "in a new poll": an unnamed poll is no source
+    a, b = claim.start + m.start(m.lastindex), claim.start + m.end(m.lastindex)
+    return Source("media", Span(a, b, text[a:b]))
 
 
 def _source_at(text: str, a: int, b: int, mem: _Memory) -> Source:

@@ -89,6 +89,11 @@ MEDIA = _phrases(
     r"(?-i:The Atlantic|The Blaze|Variety|Gallup|Rasmussen|Quinnipiac|Marist|Ipsos|YouGov|"
     r"RealClearPolitics|Real Clear Politics)|"
     r"paper|lawsuit|tally|tracker|plea agreement|press release)\b", re.I)
+# a poll in a sentence of figures: "in the new Gallup poll", "Wednesday's Quinnipiac poll has"
+POLL = re.compile(
+    r"\b(?:[Ii]n|[Bb]y)\s+(?:an?|the)\s+((?:[\w’'\-/.]+\s+){0,7}?(?:[Pp]oll|[Ss]urvey|tally|average))\b|"
+    r"^(?:[Tt]he\s+)?((?:[\w’'\-/.]+\s+){0,5}?(?:[Pp]oll|[Ss]urvey))\s+(?:has|gives)\s(?!an?\s+margin)")
+FIGURES = re.compile(r"\d\s?(?:%|percent|points?)|\d+-\d+|\bpercent|points?\b")
 # staff who speak for a campaign, company or union (the guidelines type them organization): a
 # campaign role, or a role after the name it serves ("Sanders' senior media adviser", "Trump
 # senior communications adviser", "United Steelworkers Political Director")

@@ -154,6 +154,21 @@ def test_outlets_documents_and_poll_shares(text, stype):
     assert extract_claims(text)[-1].source.type == stype
 
 
+@pytest.mark.parametrize("text,span", [
+    ("In the new Gallup poll, Ruiz led 46 percent to 40 percent.", "new Gallup poll"),
+    ("Ruiz leads by 57 percent to 33 percent in the 50-state poll.", "50-state poll"),
+    ("Wednesday's Quinnipiac poll has Ruiz leading by six points.", "Wednesday's Quinnipiac poll"),
+    # an unnamed poll is no source, nor is a poll's own margin of error
+    ("In a new poll, Ruiz led 46 percent to 40 percent.", None),
+    ("The Quinnipiac poll has a margin of error of 3 points.", None),
+    ("In the Gallup building, Ruiz met the staff.", None),
+])
+def test_a_named_poll_is_the_source_of_its_figures(text, span):
+    c = first(text)
+    assert (c.source.type, c.source.span.text if c.source.span else None) == (
+        "media" if span else "author", span)
+
+
 @pytest.mark.parametrize("text,stype,cue", [
     ("The county survey found that rents rose 12 percent.", "media", "found"),
     ("Police found the stolen van near the harbor.", "author", None),
