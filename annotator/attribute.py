@@ -318,7 +318,7 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
             out.append((src, cue))
             continue
         out.append((speakers.get(paragraph_start(text, claim.start)) or _poll_in(text, claim)
-                    or Source("author"), None))
+                    or _reportedly(claim) or Source("author"), None))
     _backfill_quote_frames(text, claims, out)
     return out
 
@@ -334,6 +334,12 @@ def _poll_in(text: str, claim: Span) -> Source | None:
         return None  # "in a new poll": an unnamed poll is no source
     a, b = claim.start + m.start(m.lastindex), claim.start + m.end(m.lastindex)
     return Source("media", Span(a, b, text[a:b]))
+
+
+def _reportedly(claim: Span) -> Source | None:
+    """"Trump reportedly wants ...": the writer passes on what unnamed others report."""
+    m = re.search(r"\breportedly\b", claim.text)
+    return Source("anonymous") if m and not quote_mask(claim.text)[0][m.start()] else None
 
 
 def _source_at(text: str, a: int, b: int, mem: _Memory) -> Source:

@@ -31,7 +31,7 @@ conceding boasting complaining remarking repeating charging promising
 maintained maintains lashed ridiculed mocked touted touts defended defends agreed agrees
 disputed disputes acknowledging announcing
 boasts concedes concludes discloses emphasizes endorses indicates mocks quips rejects reveals
-ridicules stresses testifies vows wonders answers criticises cites observes mentions
+argue wonder ridicules stresses testifies vows wonders answers criticises cites observes mentions
 """
 # Verbs that report a finding when their subject is a document, study or poll ("the survey
 # found"), but an action otherwise ("police found the car").

@@ -154,6 +154,18 @@ def test_outlets_documents_and_poll_shares(text, stype):
     assert extract_claims(text)[-1].source.type == stype
 
 
+@pytest.mark.parametrize("text,stype,span", [
+    ("Others wonder how the deal could affect the race.", "anonymous", "Others"),
+    ("The two lawmakers, however, argue that the deal is unfair.", "official", "The two lawmakers"),
+    # the writer passes on what unnamed others report
+    ("Ruiz will reportedly give a speech on Monday.", "anonymous", None),
+    ("“Ruiz reportedly agreed,” the paper wrote.", "media", "the paper"),
+])
+def test_base_form_cues_and_reportedly(text, stype, span):
+    c = first(text)
+    assert (c.source.type, c.source.span.text if c.source.span else None) == (stype, span)
+
+
 @pytest.mark.parametrize("text,span", [
     ("In the new Gallup poll, Ruiz led 46 percent to 40 percent.", "new Gallup poll"),
     ("Ruiz leads by 57 percent to 33 percent in the 50-state poll.", "50-state poll"),
