@@ -38,6 +38,7 @@ _SUBJECT_BEFORE_ASIDES = [
 # a predicate without its subject may open with one of these before its verb
 _PREDICATE_ADVERB = re.compile(r"(?:also |then |later )?")
 _WORD = re.compile(r"\w+")
+_INTRODUCES = re.compile(r"(?:\s+[^\s“”\"]+){0,6}\s*:\s*")
 _SHARE = re.compile(r"^(?:\S+\s+)?(?:percent|%)|\d\s?(?:%|percent)\b|\b(?:in|of) (?:10|ten)\b|"
                     r"^(?:a|one|two) (?:third|quarter|half|majority)\b", re.I)
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "those", "these",
@@ -281,6 +282,7 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
     mem = _Memory(names=remember_names(text))
     speakers = speaker_tags(text, mem.names)
     out: list[tuple[Source, Span | None]] = []
+    block: tuple[Source, int] | None = None  # source of the paragraph a frame ending in ':' opens
     for claim in claims:
         in_quote = open_quote_at(text, claim.start)
         frame = _find_frame(text, claim, in_quote)
@@ -297,6 +299,11 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                 elif stype == "anonymous":
                     mem.last_pl = (stype, src.span)
             if re.search(r"[“”\"]", claim.text):
+                mem.last_quote = src
+            if cue.text != ":" and _INTRODUCES.fullmatch(text, cue.end, claim.end):
+                # "In a statement, the campaign wrote:" - the next paragraph is what it wrote
+                nxt = re.compile(r"\n\s*(?=\S)").search(text, claim.end)
+                block = (src, paragraph_start(text, nxt.end())) if nxt else None
                 mem.last_quote = src
             out.append((src, cue))
             continue
@@ -317,7 +324,11 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                     src = _source_at(text, *subj, mem)
             out.append((src, cue))
             continue
-        out.append((speakers.get(paragraph_start(text, claim.start)) or _poll_in(text, claim)
+        para = paragraph_start(text, claim.start)
+        if block and para == block[1]:
+            out.append((block[0], None))
+            continue
+        out.append((speakers.get(para) or _poll_in(text, claim)
                     or _reportedly(claim) or Source("author"), None))
     _backfill_quote_frames(text, claims, out)
     return out

@@ -64,7 +64,7 @@ OFFICIAL_TITLES = _phrases(
     r"ministry|prime minister|chancellor|ambassador|spokes(?:man|woman|person)|press secretary|"
     r"officials?|official|police|sheriff|chief|commissioner|prosecutors?|attorney general|"
     r"judge|justice|court|department|agency|administration|government|white house|pentagon|"
-    r"state department|fbi|cia|nsa|irs|dhs|epa|fda|cdc|fec|congress|senate|house speaker|speaker|"
+    r"state department|fbi|cia|nsa|irs|dhs|epa|fda|cdc|fec|congress|senate|house speaker|speaker of|(?-i:Speaker)|"
     r"military|army|navy|authorities|authority|u\.n\.|united nations|nato|european commission|"
     r"election board|election commission|federal reserve|central bank|census bureau|bureau|"
     r"kremlin|parliament|cabinet|council|regulators?|treasury|inspector general|aide to|"

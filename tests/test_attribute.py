@@ -99,6 +99,17 @@ def test_campaign_and_company_staff_speak_for_an_organization(text, stype):
     assert extract_claims(text)[-1].source.type == stype
 
 
+def test_the_paragraph_after_a_frame_ending_in_a_colon_is_what_was_said():
+    text = ("Corporate speaker Lance Moore spoke in Ohio.\n\nIn a post, Moore wrote:\n\n"
+            "The state must act now. Nobody else will.\n\nThe crowd left early.")
+    claims = extract_claims(text)
+    assert [(c.source.type, c.source.span.text if c.source.span else None)
+            for c in claims[-3:]] == [("person", "Moore"), ("person", "Moore"), ("author", None)]
+    # the House speaker is official, a speaker at an event is not
+    assert extract_claims("Speaker Paul Ryan said the bill would pass.")[0].source.type == \
+        "official"
+
+
 def test_a_title_after_a_long_appositive_is_remembered():
     text = ("Dan Kritenbrink, senior director for Asian affairs at the National Security Council, "
             "spoke on Monday. Kritenbrink said the talks would go on.")
