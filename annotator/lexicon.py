@@ -37,7 +37,9 @@ argue wonder ridicules stresses testifies vows wonders answers criticises cites 
 # found"), but an action otherwise ("police found the car").
 EVIDENTIAL = set("""found finds showed shows show reveal reveals""".split())
 CUE_RE = _phrases(
-    r"(?<!-)\b(?:[Aa]ccording to|point(?:s|ed) out|pointed to|went on to say|made it clear|shot back|"
+    r"(?<!-)\b(?:[Aa]ccording to|point(?:s|ed) out|pointed to|made it clear|shot back|"
+    r"continue[sd]?(?=[,:]|\s+that\b)|"  # "Prager continues, “...", not "continues to grow"
+    r"(?:went|goes|go) on to (?:say|call|criticize|list|argue|describe|note|praise|attack|slam)|"
     r"in a statement|(?:released|issued) a statement|told reporters|states(?=\s+that\b|:)|"
     r"[a-z]+(?:ed|s)(?=:\s*[“\"‘])|"  # any verb that introduces a quotation: "Trump boomed: “...”"
     r"(?:takes|took|taking) (?:aim at|issue with)|rail(?:s|ed) against|fired back|weighed in|"

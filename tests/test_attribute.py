@@ -167,6 +167,9 @@ def test_outlets_documents_and_poll_shares(text, stype):
 
 @pytest.mark.parametrize("text,stype,span", [
     ("Others wonder how the deal could affect the race.", "anonymous", "Others"),
+    ("Ana Ruiz went on to criticize the deal for its cost.", "person", "Ana Ruiz"),
+    ("Ana Ruiz continues, “The deal is too costly.”", "person", "Ana Ruiz"),
+    ("The cost of the deal continues to grow.", "author", None),
     ("The two lawmakers, however, argue that the deal is unfair.", "official", "The two lawmakers"),
     # the writer passes on what unnamed others report
     ("Ruiz will reportedly give a speech on Monday.", "anonymous", None),
