@@ -102,4 +102,25 @@ def speaker_tags(text: str, names: dict[str, str]) -> dict[int, Source]:
         if counts[m.group(1)] >= 2 or surname in names:
             span = Span(m.start(1), m.end(1), m.group(1))
             out[para] = Source(names.get(surname, "person"), span)
+    out.update(_interview_answers(text, names))
+    return out
+
+
+def _interview_answers(text: str, names: dict[str, str]) -> dict[int, Source]:
+    """In a Q&A interview the "A:" paragraphs are the interviewee's, the most mentioned person;
+    each answer's span is the nearest earlier mention of them."""
+    answers = [m.start() for m in re.finditer(r"(?m)^A:\s", text)]
+    if len(answers) < 2 or not re.search(r"(?m)^Q:\s", text):
+        return {}
+    surnames = (name_key(m.group().split()[-1]) for m in NAME_RE.finditer(text))
+    counts = collections.Counter(k for k in surnames if names.get(k) in ("person", "official"))
+    if not counts:
+        return {}
+    who = counts.most_common(1)[0][0]
+    mentions = list(re.finditer(r"\b" + re.escape(who) + r"\b", text))
+    out = {}
+    for pos in answers:
+        before = [m for m in mentions if m.end() <= pos]
+        if before:
+            out[pos] = Source(names[who], Span(before[-1].start(), before[-1].end(), who))
     return out

@@ -334,3 +334,12 @@ def test_transcript_speaker_tags_name_the_source_of_their_paragraph():
     assert by_text["Many voters are undecided."].source.span.text == "KELLER"
     assert by_text["We will pass it."].source.type == "official"  # introduced as Gov. Ana Ruiz
     assert by_text["It passed."].source.type == "author"  # a one-off label is no speaker
+
+
+def test_interview_answers_are_the_interviewees():
+    text = ("Actress Diane Guerrero wrote a memoir. Guerrero spoke to us.\n\n"
+            "Q: What did you find?\n\nA: My parents were gone. Nobody came.\n\n"
+            "Q: Did anyone help?\n\nA: No one did.")
+    claims = extract_claims(text)
+    got = [(c.source.type, c.source.span.text if c.source.span else None) for c in claims[2:]]
+    assert got == [("person", "Guerrero")] * 3  # the questions are no claims
