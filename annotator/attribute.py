@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, EVIDENTIAL, FIGURES,
-                      MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORGANIZATION, PARTICIPLES, PASSIVE, POLL,
-                      PREPOSITIONS, PRONOUNS)
+                      MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORG_LEADER, ORGANIZATION, PARTICIPLES,
+                      PASSIVE, POLL, PREPOSITIONS, PRONOUNS)
 from .records import Source, Span
 from .segment import quote_mask
 from .speakers import (NAME_RE, STOP_CAP, has_own_title, is_staff, name_key, paragraph_start,
@@ -181,7 +181,8 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
     if re.search(r"\bspokes(?:man|woman|person)\b", phrase, re.I) and ORGANIZATION.search(
             phrase + " " + context[-40:]) and not re.search(r"\bcampaign\b", phrase, re.I):
         return "organization"
-    if OFFICIAL_TITLES.search(phrase) or OFFICIAL_TITLES.search(context[-40:]):
+    if (OFFICIAL_TITLES.search(phrase) or OFFICIAL_TITLES.search(context[-40:])) and not \
+            ORG_LEADER.search(context[-60:]):
         return "official"
     if ORGANIZATION.search(phrase):
         return "organization"

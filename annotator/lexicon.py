@@ -65,7 +65,7 @@ OFFICIAL_TITLES = _phrases(
     r"congressman|congresswoman|lawmakers?|legislators?|gov\.?|governor|mayor|secretary|minister|"
     r"ministry|prime minister|chancellor|ambassador|spokes(?:man|woman|person)|press secretary|"
     r"officials?|official|police|sheriff|chief|commissioner|prosecutors?|attorney general|"
-    r"judge|justice|court|department|agency|administration|government|white house|pentagon|"
+    r"judge|(?-i:Justice)(?=\s+[A-Z])|justice department|court|department|agency|administration|government|white house|pentagon|"
     r"state department|fbi|cia|nsa|irs|dhs|epa|fda|cdc|fec|congress|senate|house speaker|speaker of|(?-i:Speaker)|"
     r"military|army|navy|authorities|authority|u\.n\.|united nations|nato|european commission|"
     r"election board|election commission|federal reserve|central bank|census bureau|bureau|"
@@ -75,7 +75,7 @@ OFFICIAL_TITLES = _phrases(
     r"coroner's office|[a-z]\w+ office|(?:majority|minority) (?:leader|whip)|undersecretary|"
     r"u\.s\. attorney|del(?=\.\s))\b",  # "budget office", "Foreign Office"
     re.I)
-NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|candidate|candidates|nominee|hopeful|front-?runner|"
+NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|served as|candidate|candidates|nominee|hopeful|front-?runner|"
                           r"challenger|campaign|presumptive|contender|would-be|retired)\b", re.I)
 MEDIA = _phrases(
     r"\b(?:reuters|associated press|ap|afp|cnn|msnbc|fox news|fox|nbc|cbs|abc|npr|pbs|bbc|"
@@ -105,6 +105,14 @@ STAFF = _phrases(
     r"(?:(?:(?:communications?|media|policy|political|press|digital) )?(?:adviser|advisor|aide|"
     r"strategist|spokes(?:man|woman|person))|(?:communications?|political|press|digital) "
     r"director))\b")
+# the head of a non-official body is a person ("CWA President Chris Shelton", "Judicial Watch
+# president Tom Fitton", "president of the Union for Reform Judaism"), not an officeholder
+ORG_LEADER = re.compile(
+    r"(?:\b(?!U\.S\.)[A-Z]{2,}|\b[A-Z][a-z]+ (?:Watch|Coalition|Union|Foundation|Institute|Group|"
+    r"Association|Council|Center|Committee|Fund|Alliance|League|Society|Network|Project|Action|"
+    r"Parenthood)) (?:[Pp]resident|[Cc]hair(?:man|woman)?|CEO)\b|"
+    r"\b[Pp]resident of (?:the )?(?:[A-Z][\w\-]* )*(?:Union|Foundation|Institute|Group|Association|"
+    r"Coalition|Center|Society|League|Alliance|Fund|Women|Council)\b")
 # words that make such a role a public one ("White House press secretary")
 PUBLIC_BODY = re.compile(r"\b(?:white house|department|national security|administration|"
                          r"government|ministry|agency|pentagon)\b", re.I)

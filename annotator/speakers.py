@@ -5,7 +5,8 @@ from __future__ import annotations
 import collections
 import re
 
-from .lexicon import MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORGANIZATION, PUBLIC_BODY, STAFF
+from .lexicon import (MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORG_LEADER, ORGANIZATION, PUBLIC_BODY,
+                      STAFF)
 from .records import Source, Span
 
 NAME_RE = re.compile(r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*)(?:\s+(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*|"
@@ -70,7 +71,8 @@ def remember_names(text: str) -> dict[str, str]:
         desc = before + " " + " ".join(toks[:-1]) + " " + after
         if is_staff(desc, names):
             names[surname] = "organization"
-        elif NOT_OFFICIAL.search(desc) and not has_own_title(" ".join(toks), before):
+        elif ORG_LEADER.search(desc) or NOT_OFFICIAL.search(desc) and not has_own_title(
+                " ".join(toks), before):
             names[surname] = "person"
         elif OFFICIAL_TITLES.search(desc):
             names[surname] = "official"

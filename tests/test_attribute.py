@@ -110,6 +110,23 @@ def test_the_paragraph_after_a_frame_ending_in_a_colon_is_what_was_said():
         "official"
 
 
+@pytest.mark.parametrize("text,stype", [
+    ("CWA President Chris Shelton said the deal was a victory.", "person"),
+    ("Judicial Watch president Tom Fitton said the deal was a victory.", "person"),
+    ("Rick Jacobs, president of the Union for Reform Judaism, said the deal was a victory.",
+     "person"),
+    ("Asa Khalif, an organizer with the Coalition for Real Justice, said the deal was a victory.",
+     "person"),
+    ("Ana Ruiz, who served as chief of staff to the mayor, said the deal was a victory.", "person"),
+    # officeholders stay official
+    ("Mexican President Enrique Pena Nieto said the deal was a victory.", "official"),
+    ("U.S. President Barack Obama said the deal was a victory.", "official"),
+    ("Justice Sonia Sotomayor said the deal was a victory.", "official"),
+])
+def test_leaders_of_non_official_bodies_are_persons(text, stype):
+    assert first(text).source.type == stype
+
+
 def test_a_title_after_a_long_appositive_is_remembered():
     text = ("Dan Kritenbrink, senior director for Asian affairs at the National Security Council, "
             "spoke on Monday. Kritenbrink said the talks would go on.")
