@@ -38,6 +38,7 @@ _SUBJECT_BEFORE_ASIDES = [
 # a predicate without its subject may open with one of these before its verb
 _PREDICATE_ADVERB = re.compile(r"(?:also |then |later )?")
 _WORD = re.compile(r"\w+")
+_RELATIVE = re.compile(r"\b(?:who|which)\s+(?:[\w’']+\s+){0,4}$")
 _INTRODUCES = re.compile(r"(?:\s+[^\s“”\"]+){0,6}\s*:\s*")
 _SHARE = re.compile(r"^(?:\S+\s+)?(?:percent|%)|\d\s?(?:%|percent)\b|\b(?:in|of) (?:10|ten)\b|"
                     r"^(?:a|one|two) (?:third|quarter|half|majority)\b", re.I)
@@ -232,6 +233,8 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             continue
         if m.group().lower() in PARTICIPLES and PASSIVE.search(c, 0, m.start()):
             continue  # passive ("is expected to", "was charged"): no speaker here
+        if _RELATIVE.search(c, 0, m.start()):
+            continue  # "Perez, who said he expects ...": a relative clause, not the claim's frame
         cs, ce = claim.start + m.start(), claim.start + m.end()
         cue = Span(cs, ce, text[cs:ce])
         if m.group().lower() == "according to":

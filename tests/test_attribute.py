@@ -279,6 +279,17 @@ def test_subjects_set_off_by_asides_and_descriptors(text, stype, span):
     assert (c.source.type, c.source.span.text if c.source.span else None) == (stype, span)
 
 
+@pytest.mark.parametrize("text,stype", [
+    # a reporting verb inside a relative clause frames that clause, not the claim
+    ("The deal was reached with help from Labor Secretary Tom Perez, who said he expects it to "
+     "hold.", "author"),
+    ("The vote was a victory for Ruiz, who has often complained about her critics.", "author"),
+    ("Ruiz, who spoke in Ohio, said the deal would hold.", "person"),
+])
+def test_a_cue_in_a_relative_clause_is_not_the_frame(text, stype):
+    assert first(text).source.type == stype
+
+
 @pytest.mark.parametrize("text", [
     "The committee is expected to produce a report this summer.",   # passive: nobody speaks
     "The senator was charged with fraud in 2014.",
