@@ -102,9 +102,8 @@ FIGURES = re.compile(r"\d\s?(?:%|percent|points?)|\d+-\d+|\bpercent|points?\b")
 STAFF = _phrases(
     r"\b(?i:campaign (?:manager|chair(?:man|woman)?|spokes(?:man|woman|person)|aide|adviser|advisor|"
     r"director))\b|\b(?P<owner>[A-Z][\w\-]+)(?:['’]s?)? (?i:(?:senior |chief |top |deputy )?"
-    r"(?:(?:(?:communications?|media|policy|political|press|digital) )?(?:adviser|advisor|aide|"
-    r"strategist|spokes(?:man|woman|person))|(?:communications?|political|press|digital) "
-    r"director))\b")
+    r"(?:(?:[a-z]+ ){0,2}(?:adviser|advisor|aide|strategist|spokes(?:man|woman|person))|"
+    r"(?:communications?|political|press|digital) director))\b")
 # the head of a non-official body is a person ("CWA President Chris Shelton", "Judicial Watch
 # president Tom Fitton", "president of the Union for Reform Judaism"), not an officeholder
 ORG_LEADER = re.compile(

@@ -38,8 +38,8 @@ def is_staff(desc: str, names: dict[str, str]) -> bool:
     """Whether a description makes its person staff speaking for a non-official body: not for
     an office ("FBI Director", "White House press secretary", an official's spokesman)."""
     m = STAFF.search(desc)
-    if not m or PUBLIC_BODY.search(desc):
-        return False
+    if not m or PUBLIC_BODY.search(desc) or has_own_title(desc[:m.start()] + desc[m.end():], ""):
+        return False  # "Senator Jeff Sessions, a Trump adviser" holds an office himself
     owner = m.group("owner")
     if owner in ("Her", "His", "Their", "Its", "The", "A", "An"):
         return False  # "Her chief policy aide": whose staff is not said here

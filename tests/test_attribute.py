@@ -90,7 +90,9 @@ def test_a_title_of_the_speaker_outweighs_a_candidate_word_before_it(text, stype
     ("The campaign manager, Robby Mook, said the race was close.", "organization"),
     ("Robby Mook, Clinton's campaign manager, spoke on Monday. The hall was quiet and the crowd "
      "was small. Mook said the race was close.", "organization"),
-    # staff of an office speak for it
+    ("Clinton's top foreign policy aide Jake Sullivan said the race was close.", "organization"),
+    # staff of an office speak for it, and an officeholder advising a campaign is still one
+    ("Senator Jeff Sessions, a top Trump adviser, said the race was close.", "official"),
     ("FBI Director James Comey said the case was closed.", "official"),
     ("White House press secretary Josh Earnest said the case was closed.", "official"),
     ("Sen. Ana Ruiz spoke on Monday. Ruiz's spokesman said the race was close.", "official"),
