@@ -182,8 +182,10 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
     if re.search(r"\bspokes(?:man|woman|person)\b", phrase, re.I) and ORGANIZATION.search(
             phrase + " " + context[-40:]) and not re.search(r"\bcampaign\b", phrase, re.I):
         return "organization"
-    if (OFFICIAL_TITLES.search(phrase) or OFFICIAL_TITLES.search(context[-40:])) and not \
-            ORG_LEADER.search(context[-60:]):
+    if ORG_LEADER.search(context[-60:]) and names:
+        return "person"
+    if OFFICIAL_TITLES.search(phrase) or (OFFICIAL_TITLES.search(context[-40:])
+                                          and not ORGANIZATION.search(phrase)):
         return "official"
     if ORGANIZATION.search(phrase):
         return "organization"

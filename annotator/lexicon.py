@@ -119,7 +119,7 @@ ORGANIZATION = _phrases(
     r"\b(?:inc\.?|corp\.?|company|co\.|llc|campaign|committee|rnc|dnc|party|union|foundation|"
     r"institute|group|association|coalition|center|centre|pac|super pac|organization|"
     r"organisation|society|league|alliance|federation|university|college|club|firm|bank|"
-    r"network of|movement|caucus|chamber of commerce|church|council on)\b", re.I)
+    r"network of|movement|caucus|chamber of commerce|church|council on|(?-i:Watch)|executives)\b", re.I)
 ANONYMOUS = _phrases(
     r"^(?:an?|some|many|several|other|others|the|one|two|three|most|few|these|those)?\s*"
     r"(?:\w+\s+){0,3}?(?:sources?|witnesses|critics|experts|analysts|observers|people|"

@@ -114,6 +114,10 @@ def test_the_paragraph_after_a_frame_ending_in_a_colon_is_what_was_said():
 
 @pytest.mark.parametrize("text,stype", [
     ("CWA President Chris Shelton said the deal was a victory.", "person"),
+    ("Judicial Watch President Tom Fitton said the deal was a victory.", "person"),
+    ("Judicial Watch said the deal was a victory.", "organization"),
+    ("The deal was a defeat for the State Department, Judicial Watch said.", "organization"),
+    ("Verizon executives said the deal was a victory.", "organization"),
     ("Judicial Watch president Tom Fitton said the deal was a victory.", "person"),
     ("Rick Jacobs, president of the Union for Reform Judaism, said the deal was a victory.",
      "person"),
