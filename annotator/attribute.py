@@ -38,6 +38,7 @@ _SUBJECT_BEFORE_ASIDES = [
 # a predicate without its subject may open with one of these before its verb
 _PREDICATE_ADVERB = re.compile(r"(?:also |then |later )?")
 _WORD = re.compile(r"\w+")
+_OPENERS = ("“", '"', "''")  # quotation openers (NYT text marks quotes with two apostrophes)
 _RELATIVE = re.compile(r"\b(?:who|which)\s+(?:[\w’']+\s+){0,4}$")
 _INTRODUCES = re.compile(r"(?:\s+[^\s“”\"]+){0,6}\s*:\s*")
 _SHARE = re.compile(r"^(?:\S+\s+)?(?:percent|%)|\d\s?(?:%|percent)\b|\b(?:in|of) (?:10|ten)\b|"
@@ -304,7 +305,7 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                         mem.last_sg = (stype, src.span)
                 elif stype == "anonymous":
                     mem.last_pl = (stype, src.span)
-            if re.search(r"[“”\"]", claim.text):
+            if re.search(r"[“”\"]|''", claim.text):
                 mem.last_quote = src
             if cue.text != ":" and _INTRODUCES.fullmatch(text, cue.end, claim.end):
                 # "In a statement, the campaign wrote:" - the next paragraph is what it wrote
@@ -313,7 +314,7 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                 mem.last_quote = src
             out.append((src, cue))
             continue
-        fully_quoted = in_quote or claim.text.lstrip().startswith(("“", '"'))
+        fully_quoted = in_quote or claim.text.lstrip().startswith(_OPENERS)
         if fully_quoted and mem.last_quote is not None:
             out.append((mem.last_quote, None))
             continue
@@ -396,7 +397,7 @@ def _backfill_quote_frames(text: str, claims: list[Span], out: list) -> None:
         if cue is None or src.type == "author":
             continue
         j = i - 1
-        while j >= 0 and out[j][0].type == "author" and claims[j].text.startswith(("“", '"')) \
+        while j >= 0 and out[j][0].type == "author" and claims[j].text.startswith(_OPENERS) \
                 and "\n" not in text[claims[j].end:claims[j + 1].start]:
             out[j] = (src, None)
             j -= 1

@@ -147,6 +147,12 @@ def test_quotation_sentences_share_the_speaker():
     assert claims[1].cue is None
 
 
+def test_quotes_marked_with_two_apostrophes_share_the_speaker():
+    text = "''We were ignored,'' said Mr. Nair, who lives nearby. ''Nobody listened. It hurt.''"
+    claims = extract_claims(text)
+    assert [c.source.span.text if c.source.span else None for c in claims] == ["Mr. Nair"] * 3
+
+
 def test_frame_after_quote_backfills_earlier_quoted_sentence():
     text = "“We were ignored.” “Nobody listened,” Nair said."
     claims = extract_claims(text)
