@@ -64,7 +64,8 @@ class _Memory:
 def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
     """The subject noun phrase ending just before a cue, skipping auxiliaries/adverbs."""
     # a party/state tag between name and cue: "Sen. Jason Holsman (D) said"
-    paren = re.search(r"\s*" + _PARTY_TAG + r"\s*$", text[lo:cue_start])
+    paren = re.search(r"\s*" + _PARTY_TAG + r"\s*(?:(?:has|had|have|also|later|then|once)\s+)*$",
+                      text[lo:cue_start])
     if paren:
         cue_start = lo + paren.start()
     words = [(m.start(), m.end()) for m in re.finditer(r"[\w.’'\-&]+", text[lo:cue_start])]

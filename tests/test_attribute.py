@@ -281,6 +281,8 @@ def test_title_in_an_earlier_clause_does_not_make_a_name_official():
     ("Tom Keller, director of the group Fair Rents, has accused the council of stalling.",
      "person", "Tom Keller"),
     ("State Sen. Ada Winter (D) said the bill was dead.", "official", "State Sen. Ada Winter"),
+    ("As State Sen. Ada Winter (D-Ohio) has pointed out, the bill is dead.", "official",
+     "State Sen. Ada Winter"),
     # a name ending in -ly is not an adverb; a determiner after a quote's comma
     ("Kelly said she asked for the interview.", "person", "Kelly"),
     ("“We saw it coming,” said a Danish official who asked not to be named.", "official",
