@@ -38,6 +38,9 @@ _SUBJECT_BEFORE_ASIDES = [
 # a predicate without its subject may open with one of these before its verb
 _PREDICATE_ADVERB = re.compile(r"(?:also |then |later )?")
 _WORD = re.compile(r"\w+")
+# a cue whose subject follows one of these is in a subordinate clause ("after he said them");
+# "while" and "though" often open a concession that is the claim's own frame
+_SUBORDINATORS = {"after", "when", "before", "since", "because", "if"}
 _OPENERS = ("“", '"', "''")  # quotation openers (NYT text marks quotes with two apostrophes)
 _RELATIVE = re.compile(r"\b(?:who|which)\s+(?:[\w’']+\s+){0,4}$")
 _INTRODUCES = re.compile(r"(?:\s+[^\s“”\"]+){0,6}\s*:\s*")
@@ -107,6 +110,8 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
     last = words_in[-1].lower()
     if last in _DETERMINERS or re.search(r"['’]s?$", last):
         return None
+    if stop in _SUBORDINATORS:
+        return None  # "after he said them": a subordinate clause, not the claim's frame
     if stop == "to" and text[start].islower() or last in PREPOSITIONS or (
             " " not in text[start:end] and last.endswith("ing") and text[start].islower()):
         return None

@@ -299,8 +299,12 @@ def test_subjects_set_off_by_asides_and_descriptors(text, stype, span):
      "hold.", "author"),
     ("The vote was a victory for Ruiz, who has often complained about her critics.", "author"),
     ("Ruiz, who spoke in Ohio, said the deal would hold.", "person"),
+    # nor does one in a subordinate clause
+    ("The mayor walked back her comments a day after she said them.", "author"),
+    ("Boos rained down when Ana Ruiz mentioned the deal.", "author"),
+    ("While Ana Ruiz said the deal would hold, others doubted it.", "person"),
 ])
-def test_a_cue_in_a_relative_clause_is_not_the_frame(text, stype):
+def test_a_cue_in_a_relative_or_subordinate_clause_is_not_the_frame(text, stype):
     assert first(text).source.type == stype
 
 
