@@ -257,6 +257,8 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
                 return _shorten(text, a, b), cue
             continue
         if m.group().endswith("ing"):
+            if re.search(r"\b(?:by|for|from|about|without|after|before|on|in)\s+$", c[:m.start()]):
+                continue  # "in hot water for saying": what got someone in trouble, not a frame
             # participial frame ("Trump hit back, telling Reuters ..."): the clause's subject
             names = [n for n in NAME_RE.finditer(c, 0, m.start()) if not mask[n.start()]
                      and n.group().split()[0] not in STOP_CAP]

@@ -303,6 +303,8 @@ def test_subjects_set_off_by_asides_and_descriptors(text, stype, span):
     ("The mayor walked back her comments a day after she said them.", "author"),
     ("Boos rained down when Ana Ruiz mentioned the deal.", "author"),
     ("While Ana Ruiz said the deal would hold, others doubted it.", "person"),
+    ("Ana Ruiz landed in hot water last week by saying that the deal would hold.", "author"),
+    ("Ana Ruiz took the last step of announcing that the deal would hold.", "person"),
 ])
 def test_a_cue_in_a_relative_or_subordinate_clause_is_not_the_frame(text, stype):
     assert first(text).source.type == stype
