@@ -238,6 +238,8 @@ def test_evidential_verbs_are_cues_only_for_documents(text, stype, cue):
 
 def test_plural_noun_states_is_not_a_cue():
     assert first("In some states, the vote count took a week.").source.type == "author"
+    assert first("She won coastal states that have moved left.").source.type == "author"
+    assert first("The report states that the vote count took a week.").source.type == "media"
 
 
 def test_split_predicate_keeps_the_subject_as_source():
