@@ -64,7 +64,7 @@ PRONOUNS = {"he": "sg", "she": "sg", "they": "pl", "i": "self", "we": "self", "i
             "him": "sg", "her": "sg"}
 
 OFFICIAL_TITLES = _phrases(
-    r"\b(?:president|vice president|sen\.?|senator|senators|rep\.?|representative|representatives|"
+    r"\b(?:president|pres\.|vice president|public advocate|sen\.?|senator|senators|rep\.?|representative|representatives|"
     r"congressman|congresswoman|lawmakers?|legislators?|gov\.?|governor|mayor|secretary|minister|"
     r"ministry|prime minister|chancellor|ambassador|spokes(?:man|woman|person)|press secretary|"
     r"officials?|official|police|sheriff|chief|commissioner|prosecutors?|attorney general|"

@@ -128,6 +128,7 @@ def test_the_paragraph_after_a_frame_ending_in_a_colon_is_what_was_said():
     ("Mexican President Enrique Pena Nieto said the deal was a victory.", "official"),
     ("U.S. President Barack Obama said the deal was a victory.", "official"),
     ("Justice Sonia Sotomayor said the deal was a victory.", "official"),
+    ("New York City Public Advocate Trish James said the deal was a victory.", "official"),
 ])
 def test_leaders_of_non_official_bodies_are_persons(text, stype):
     assert first(text).source.type == stype
