@@ -92,16 +92,19 @@ def evaluate_gold(classifier: Classifier, docs: Sequence[GoldDoc]) -> dict:
 
 
 def evaluate_oracle_segments(classifier: Classifier, docs: Sequence[GoldDoc]) -> dict:
-    """Labels on gold claim spans with the pipeline's own source extraction (isolates the model)."""
+    """Labels on gold claim spans with the pipeline's own source extraction (isolates the model),
+    and the source-type accuracy of the rules alone on those spans (isolates the rules)."""
     from .attribute import attribute
 
-    pairs = []
+    pairs, rules_ok = [], 0
     for d in docs:
         spans = list(d.claims)
         srcs = attribute(d.text, spans)
         probs = classifier.predict([(s.type, c.text) for c, (s, _) in zip(spans, srcs)])
         pairs += [(c.label, max(p, key=p.get)) for c, (p, _) in zip(spans, probs)]
-    return label_report(pairs)
+        rules_ok += sum(c.source.type == s.type for c, (s, _) in zip(spans, srcs))
+    return {**label_report(pairs),
+            "rules_source_type_accuracy": round(rules_ok / len(pairs), 4) if pairs else 0.0}
 
 
 def _sentence_claims(sentences: list[str], classifier: Classifier) -> list[tuple[Claim, ...]]:

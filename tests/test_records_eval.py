@@ -122,3 +122,25 @@ def test_labels_given_gold_source_types_feed_the_gold_type_and_follow_it():
     r = evaluate_gold_sources(fake, [doc])
     assert fake.seen == ["person", "official"]
     assert r["accuracy"] == 1.0  # the person's claim cannot be an official statement
+
+
+def test_oracle_segments_report_the_rules_source_type_accuracy():
+    from annotator.eval import evaluate_oracle_segments
+
+    class Fake:
+        name, version = "fake", "1"
+
+        def predict(self, pairs):
+            return [({"attributed_fact": 1.0, "official_statement": 0.0, "opinion": 0.0,
+                      "speculation": 0.0}, None) for _ in pairs]
+
+    text = "Lee said it rained. The mayor said it rained."
+
+    def gold(s, e, stype, span):
+        return Claim(start=s, end=e, text=text[s:e], label="attributed_fact",
+                     source=Source(stype, span))
+
+    # the rules type the mayor official: one of the two gold types disagrees with them
+    doc = GoldDoc("d", text, "dev", "A", (gold(0, 19, "person", Span(0, 3, "Lee")),
+                                          gold(20, 45, "organization", Span(20, 29, "The mayor"))))
+    assert evaluate_oracle_segments(Fake(), [doc])["rules_source_type_accuracy"] == 0.5
