@@ -43,7 +43,8 @@ _WORD = re.compile(r"\w+")
 _SUBORDINATORS = {"after", "when", "before", "since", "because", "if"}
 _OPENERS = ("“", '"', "''")  # quotation openers (NYT text marks quotes with two apostrophes)
 _RELATIVE = re.compile(r"\b(?:who|which)\s+(?:[\w’']+\s+){0,4}$")
-_INTRODUCES = re.compile(r"(?:\s+[^\s“”\"]+){0,6}\s*:\s*")
+_INTRODUCES = re.compile(r"(?:\s+[^\s“”\"]+){0,6}\s*:\s*")  # "... wrote:" ending a claim
+_NEXT_PARAGRAPH = re.compile(r"\n\s*(?=\S)")
 _SHARE = re.compile(r"^(?:\S+\s+)?(?:percent|%)|\d\s?(?:%|percent)\b|\b(?:in|of) (?:10|ten)\b|"
                     r"^(?:a|one|two) (?:third|quarter|half|majority)\b", re.I)
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "those", "these",
@@ -317,7 +318,7 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                 mem.last_quote = src
             if cue.text != ":" and _INTRODUCES.fullmatch(text, cue.end, claim.end):
                 # "In a statement, the campaign wrote:" - the next paragraph is what it wrote
-                nxt = re.compile(r"\n\s*(?=\S)").search(text, claim.end)
+                nxt = _NEXT_PARAGRAPH.search(text, claim.end)
                 block = (src, paragraph_start(text, nxt.end())) if nxt else None
                 mem.last_quote = src
             out.append((src, cue))

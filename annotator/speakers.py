@@ -1,5 +1,6 @@
 """Named speakers of one article: how each name is introduced (the guidelines type a speaker by
-their first mention) and the speaker tags of transcripts. Used by ``attribute``."""
+their first mention), the speaker tags of transcripts and the answers of Q&A interviews. Used by
+``attribute``."""
 from __future__ import annotations
 
 import collections
