@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, EVIDENTIAL, FIGURES,
-                      MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORG_LEADER, ORGANIZATION, PARTICIPLES,
-                      PASSIVE, POLL, PREPOSITIONS, PRONOUNS)
+from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, EVIDENTIAL, MEDIA,
+                      NOT_OFFICIAL, OFFICIAL_TITLES, ORG_LEADER, ORGANIZATION, PARTICIPLES, PASSIVE,
+                      PREPOSITIONS, PRONOUNS)
 from .records import Source, Span
 from .segment import quote_mask
-from .speakers import (NAME_RE, STOP_CAP, has_own_title, is_staff, name_key, paragraph_start,
-                       remember_names, speaker_tags)
+from .speakers import (NAME_RE, STOP_CAP, has_own_title, is_staff, name_key, named_poll,
+                       paragraph_start, remember_names, reportedly, speaker_tags)
 
 # how far back (characters) a framed speaker stays the antecedent of "he"/"she"; gold train rule
 # accuracy 0.7783 -> 0.7848 with 600 (300: 0.7841, 1000: 0.7851, 100: no gain)
@@ -344,29 +344,10 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
         if block and para == block[1]:
             out.append((block[0], None))
             continue
-        out.append((speakers.get(para) or _poll_in(text, claim)
-                    or _reportedly(claim) or Source("author"), None))
+        out.append((speakers.get(para) or named_poll(text, claim)
+                    or reportedly(claim) or Source("author"), None))
     _backfill_quote_frames(text, claims, out)
     return out
-
-
-def _poll_in(text: str, claim: Span) -> Source | None:
-    """A poll named in a sentence of its figures ("In an early-October CBS News poll, she led 56
-    percent to 32 percent"): the guidelines make it the source, an unnamed "polls show" not."""
-    m = POLL.search(claim.text)
-    if not m or not FIGURES.search(claim.text):
-        return None
-    lead = claim.text[m.start():m.start(m.lastindex)]
-    if not re.search(r"[A-Z]", m.group(m.lastindex)) and not re.search(r"\b[Tt]he\s+$", lead):
-        return None  # "in a new poll": an unnamed poll is no source
-    a, b = claim.start + m.start(m.lastindex), claim.start + m.end(m.lastindex)
-    return Source("media", Span(a, b, text[a:b]))
-
-
-def _reportedly(claim: Span) -> Source | None:
-    """"Trump reportedly wants ...": the writer passes on what unnamed others report."""
-    m = re.search(r"\breportedly\b", claim.text)
-    return Source("anonymous") if m and not quote_mask(claim.text)[0][m.start()] else None
 
 
 def _source_at(text: str, a: int, b: int, mem: _Memory) -> Source:

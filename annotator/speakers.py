@@ -1,14 +1,16 @@
 """Named speakers of one article: how each name is introduced (the guidelines type a speaker by
-their first mention), the speaker tags of transcripts and the answers of Q&A interviews. Used by
-``attribute``."""
+their first mention), and the sources of sentences without a frame of their own: the speaker tags
+of transcripts, the answers of Q&A interviews, a poll named with its figures, "reportedly". Used
+by ``attribute``."""
 from __future__ import annotations
 
 import collections
 import re
 
-from .lexicon import (MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORG_LEADER, ORGANIZATION, PUBLIC_BODY,
-                      STAFF)
+from .lexicon import (FIGURES, MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORG_LEADER, ORGANIZATION, POLL,
+                      PUBLIC_BODY, STAFF)
 from .records import Source, Span
+from .segment import quote_mask
 
 NAME_RE = re.compile(r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*)(?:\s+(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*|"
                    r"(?:de|van|von)\b|al-\w+))*")
@@ -127,3 +129,22 @@ def _interview_answers(text: str, names: dict[str, str]) -> dict[int, Source]:
         if before:
             out[pos] = Source(names[who], Span(before[-1].start(), before[-1].end(), who))
     return out
+
+
+def named_poll(text: str, claim: Span) -> Source | None:
+    """A poll named in a sentence of its figures ("In an early-October CBS News poll, she led 56
+    percent to 32 percent"): the guidelines make it the source, an unnamed "polls show" not."""
+    m = POLL.search(claim.text)
+    if not m or not FIGURES.search(claim.text):
+        return None
+    lead = claim.text[m.start():m.start(m.lastindex)]
+    if not re.search(r"[A-Z]", m.group(m.lastindex)) and not re.search(r"\b[Tt]he\s+$", lead):
+        return None  # "in a new poll": an unnamed poll is no source
+    a, b = claim.start + m.start(m.lastindex), claim.start + m.end(m.lastindex)
+    return Source("media", Span(a, b, text[a:b]))
+
+
+def reportedly(claim: Span) -> Source | None:
+    """"Trump reportedly wants ...": the writer passes on what unnamed others report."""
+    m = re.search(r"\breportedly\b", claim.text)
+    return Source("anonymous") if m and not quote_mask(claim.text)[0][m.start()] else None
