@@ -1,7 +1,8 @@
 """Command line for the Label Studio round trip: ``studio up|down|status|push|pull`` and ``serve``.
 
 ``add_commands(subparsers)`` registers them on the main parser; each command parses its
-arguments and calls library functions in ``studio``, ``labelstudio`` and ``serve``.
+arguments and calls library functions in ``studio_local``, ``studio``, ``labelstudio`` and
+``serve``.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def _api_errors() -> tuple[type[BaseException], ...]:
     import httpx
     from label_studio_sdk.core.api_error import ApiError
 
-    from .studio import StudioError
+    from .studio_local import StudioError
 
     return StudioError, ApiError, httpx.HTTPError, OSError
 
@@ -95,7 +96,7 @@ def push_inputs(inputs: list[str], model: str | None, max_chars: int, problems: 
 
 
 def cmd_up(a) -> int:
-    from .studio import up
+    from .studio_local import up
 
     try:
         st = up(a.dir, port=a.port, timeout=a.timeout, quiet=False)
@@ -108,14 +109,14 @@ def cmd_up(a) -> int:
 
 
 def cmd_down(a) -> int:
-    from .studio import down
+    from .studio_local import down
 
     print("Label Studio stopped" if down(a.dir) else "Label Studio was not running")
     return 0
 
 
 def cmd_status(a) -> int:
-    from .studio import status
+    from .studio_local import status
 
     st = status(a.url, a.api_key, a.dir)
     if a.json:  # the answer is in the JSON; scripts read it rather than the exit code
@@ -127,7 +128,8 @@ def cmd_status(a) -> int:
 
 def cmd_push(a) -> int:
     from .classify import ModelError
-    from .studio import push, resolve
+    from .studio import push
+    from .studio_local import resolve
 
     problems: list[str] = []
     try:
@@ -170,7 +172,8 @@ def format_summary(s: dict) -> str:
 
 
 def cmd_pull(a) -> int:
-    from .studio import pull, resolve
+    from .studio import pull
+    from .studio_local import resolve
 
     try:
         conn, _ = resolve(a.url, a.api_key, a.dir)
@@ -200,7 +203,7 @@ def cmd_serve(a) -> int:
         from functools import partial
 
         from .retrain import studio_trainer
-        from .studio import StudioError, resolve
+        from .studio_local import StudioError, resolve
 
         try:
             trainer = partial(studio_trainer, resolve(a.url, a.api_key, a.dir)[0])

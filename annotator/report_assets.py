@@ -1,10 +1,11 @@
-"""Inline CSS and JavaScript for the static HTML report (annotator/report.py).
+"""Inline CSS and JavaScript for the static HTML report (report.py, report_article.py).
 
 Everything here is embedded into each page: the report must open from disk with no network,
 so there are no external scripts, stylesheets or fonts. The JavaScript is a few delegated
 event listeners per page, never one per claim, so pages stay light with thousands of claims.
-Per-label colours are not here: report.py generates them from labels/schema.json. The SVG
-chart builders at the end take plain numbers and colours, so they know nothing of records.
+Per-label colours are not here: report_article.py generates them from labels/schema.json.
+The SVG chart builders at the end take plain numbers and colours, so they know nothing of
+records.
 """
 from __future__ import annotations
 

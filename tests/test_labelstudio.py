@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 from annotator import labelstudio as lsx
 from annotator.labels import claim_labels, schema, source_types
+from annotator.labelstudio_review import convert_export
 from annotator.records import ArticleResult, Claim, Source, Span
 
 TEXT = ("Café owners in Zürich 😀 reopened on Monday, the city council said. "
@@ -139,7 +140,7 @@ def test_export_back_to_claims_counts_every_correction():
             {"id": "bad", "from_name": "label", "to_name": "text", "type": "labels",
              "value": {"start": 0, "end": 4, "text": "Café", "labels": ["rumour"]}}]
     t = _export_task(task, [_ann(res)])
-    reviews, summary = lsx.convert_export([t])
+    reviews, summary = convert_export([t])
     rec = reviews[0].record
     got = [(c["text"], c["label"], c["source"]["type"], c["source"]["text"], c["cue"] and c["cue"]["text"])
            for c in rec["claims"]]
@@ -172,18 +173,18 @@ def test_skipped_unreviewed_and_several_annotators():
     truth_old = _ann(res, id=2, when="2026-01-01T00:00:00Z", ground_truth=True)
     latest = _ann(changed, id=3, when="2026-02-01T00:00:00Z")
     several = _export_task(task, [truth_old, latest, _ann([], id=4, was_cancelled=True)])
-    reviews, s = lsx.convert_export([skipped, unreviewed, several])
+    reviews, s = convert_export([skipped, unreviewed, several])
     assert [r.status for r in reviews] == ["skipped", "unreviewed", "reviewed"]
     assert reviews[2].annotation["chosen_by"] == "ground_truth" and reviews[2].annotation["id"] == 2
     assert s["corrections"]["label"] == 0 and s["multiple_annotations"] == 1
     assert any("2 annotations; used #2 by u2@x (ground_truth)" in p for p in s["problems"])
-    reviews, s = lsx.convert_export([several], prefer="latest")
+    reviews, s = convert_export([several], prefer="latest")
     assert reviews[0].annotation["id"] == 3 and s["corrections"]["label"] == 1
 
 
 def test_core_modules_import_nothing_from_label_studio():
     code = ("import sys, annotator.segment, annotator.attribute, annotator.classify, annotator.score, "
-            "annotator.labelstudio, annotator.serve; "
+            "annotator.labelstudio, annotator.labelstudio_review, annotator.serve; "
             "print([m for m in sys.modules if m.startswith('label_studio')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
