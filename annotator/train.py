@@ -9,6 +9,7 @@ encoder. The dev split selects the epoch and fits the calibration temperature.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import random
@@ -170,6 +171,14 @@ def _index(groups: dict[str, list[Example]], cfg: TrainConfig):
     return examples, train_idx, spans["dev"]
 
 
+def examples_hash(examples: list[Example]) -> str:
+    """A fingerprint of the training examples: inputs, targets and teacher targets."""
+    h = hashlib.sha256()
+    for e in examples:
+        h.update(repr((e.head, e.a, e.b, e.y, e.ys, e.soft)).encode())
+    return h.hexdigest()
+
+
 def _checkpoint_path(out_dir: Path) -> Path:
     return out_dir.with_name(out_dir.name + ".partial")
 
@@ -236,11 +245,17 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
 
     best, best_state, history, first_epoch = -1.0, None, [], 0
+    data_hash = examples_hash(examples)
     ckpt = _checkpoint_path(out_dir)
     if (ckpt / "state.pt").is_file():
         state = torch.load(ckpt / "state.pt", weights_only=False)
         if state["config"] != asdict(cfg):
             raise ValueError(f"{ckpt} was made with another config; delete it to start over")
+        if state.get("examples") != data_hash:
+            # the same config gives other examples when the gold data or the source rules
+            # (whose types are part of the input) have changed since the checkpoint
+            raise ValueError(f"{ckpt} was made from other training examples; delete it to start "
+                             "over")
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
@@ -296,7 +311,8 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
         torch.save({"config": asdict(cfg), "model": model.state_dict(), "opt": opt.state_dict(),
                     "sched": sched.state_dict(), "rng": rng.getstate(),
                     "torch_rng": torch.get_rng_state(), "best": best, "best_state": best_state,
-                    "history": history, "epoch": epoch + 1}, ckpt / "state.tmp")
+                    "history": history, "epoch": epoch + 1, "examples": data_hash},
+                   ckpt / "state.tmp")
         (ckpt / "state.tmp").replace(ckpt / "state.pt")
     bar.close()
     model.load_state_dict(best_state)

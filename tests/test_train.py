@@ -1,4 +1,5 @@
 """Short real training runs on the MiniLM base: saved directory, card, determinism, resume."""
+import dataclasses
 import json
 
 import pytest
@@ -59,6 +60,21 @@ def test_interrupted_training_resumes_to_the_same_model(trained, tmp_path, monke
         train(cfg, out, log=None)
     assert (tmp_path / "m.partial" / "state.pt").is_file() and not out.exists()
     monkeypatch.setattr(train_mod, "make_batches", real)
+    # the same config over other examples (say, after a change of the source rules, whose types
+    # are part of the input) must not resume this checkpoint
+    real_build = train_mod.build_examples
+
+    def other_source_type(*a, **k):
+        groups, cards = real_build(*a, **k)
+        first = groups["train"][0]
+        groups["train"][0] = dataclasses.replace(first, a="official" if first.a != "official"
+                                                 else "person")
+        return groups, cards
+
+    monkeypatch.setattr(train_mod, "build_examples", other_source_type)
+    with pytest.raises(ValueError, match="other training examples"):
+        train(cfg, out, log=None)
+    monkeypatch.setattr(train_mod, "build_examples", real_build)
     train(cfg, out, log=None)
     a, b = heads(reference), heads(out)
     # equal up to float reduction order (OpenMP under load), far from a fresh or random start
