@@ -14,7 +14,7 @@ from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, 
                       NOT_OFFICIAL, OFFICIAL_TITLES, ORG_LEADER, ORGANIZATION, PARTICIPLES, PASSIVE,
                       PREPOSITIONS, PRONOUNS)
 from .records import Source, Span
-from .segment import quote_mask
+from .segment import QUOTE_TOKEN, quote_mask
 from .speakers import (NAME_RE, STOP_CAP, has_own_title, is_staff, name_key, named_poll,
                        paragraph_start, remember_names, reportedly, speaker_tags)
 
@@ -314,7 +314,7 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                         mem.last_sg = (stype, src.span)
                 elif stype == "anonymous":
                     mem.last_pl = (stype, src.span)
-            if re.search(r"[“”\"]|''", claim.text):
+            if QUOTE_TOKEN.search(claim.text):
                 mem.last_quote = src
             if cue.text != ":" and _INTRODUCES.fullmatch(text, cue.end, claim.end):
                 # "In a statement, the campaign wrote:" - the next paragraph is what it wrote

@@ -64,12 +64,14 @@ PRONOUNS = {"he": "sg", "she": "sg", "they": "pl", "i": "self", "we": "self", "i
             "him": "sg", "her": "sg"}
 
 OFFICIAL_TITLES = _phrases(
-    r"\b(?:president|pres\.|vice president|public advocate|sen\.?|senator|senators|rep\.?|representative|representatives|"
+    r"\b(?:president|pres\.|vice president|public advocate|sen\.?|senator|senators|rep\.?|"
+    r"representative|representatives|"
     r"congressman|congresswoman|lawmakers?|legislators?|gov\.?|governor|mayor|secretary|minister|"
     r"ministry|prime minister|chancellor|ambassador|spokes(?:man|woman|person)|press secretary|"
     r"officials?|official|police|sheriff|chief|commissioner|prosecutors?|attorney general|"
-    r"judge|(?-i:Justice)(?=\s+[A-Z])|justice department|court|department|agency|administration|government|white house|pentagon|"
-    r"state department|fbi|cia|nsa|irs|dhs|epa|fda|cdc|fec|congress|senate|house speaker|speaker of|(?-i:Speaker)|"
+    r"judge|(?-i:Justice)(?=\s+[A-Z])|justice department|court|department|agency|administration|"
+    r"government|white house|pentagon|state department|fbi|cia|nsa|irs|dhs|epa|fda|cdc|fec|"
+    r"congress|senate|house speaker|speaker of|(?-i:Speaker)|"
     r"military|army|navy|authorities|authority|u\.n\.|united nations|nato|european commission|"
     r"election board|election commission|federal reserve|central bank|census bureau|bureau|"
     r"kremlin|parliament|cabinet|council|regulators?|treasury|inspector general|aide to|"
@@ -78,8 +80,8 @@ OFFICIAL_TITLES = _phrases(
     r"coroner's office|[a-z]\w+ office|(?:majority|minority) (?:leader|whip)|undersecretary|"
     r"u\.s\. attorney|del(?=\.\s))\b",  # "budget office", "Foreign Office"
     re.I)
-NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|served as|candidate|candidates|nominee|hopeful|front-?runner|"
-                          r"challenger|campaign|presumptive|contender|would-be|retired)\b", re.I)
+NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|served as|candidate|candidates|nominee|hopeful|"
+                          r"front-?runner|challenger|campaign|presumptive|contender|would-be|retired)\b", re.I)
 MEDIA = _phrases(
     r"\b(?:reuters|associated press|ap|afp|cnn|msnbc|fox news|fox|nbc|cbs|abc|npr|pbs|bbc|"
     r"new york times|times|washington post|post|wall street journal|journal|politico|breitbart|"
@@ -96,7 +98,8 @@ MEDIA = _phrases(
     r"paper|lawsuit|tally|tracker|plea agreement|press release)\b", re.I)
 # a poll in a sentence of figures: "in the new Gallup poll", "Wednesday's Quinnipiac poll has"
 POLL = re.compile(
-    r"\b(?:[Ii]n|[Bb]y)\s+(?:an?|the)\s+((?:[\w’'\-/.]+\s+){0,7}?(?:[Pp]oll|[Ss]urvey|tally|average))\b|"
+    r"\b(?:[Ii]n|[Bb]y)\s+(?:an?|the)\s+((?:[\w’'\-/.]+\s+){0,7}?(?:[Pp]oll|[Ss]urvey|tally|"
+    r"average))\b|"
     r"^(?:[Tt]he\s+)?((?:[\w’'\-/.]+\s+){0,5}?(?:[Pp]oll|[Ss]urvey))\s+(?:has|gives)\s(?!an?\s+margin)")
 FIGURES = re.compile(r"\d\s?(?:%|percent|points?)|\d+-\d+|\bpercent|points?\b")
 # staff who speak for a campaign, company or union (the guidelines type them organization): a

@@ -125,7 +125,7 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
-_QUOTE_TOKEN = re.compile(r"''|[“”\"]")
+QUOTE_TOKEN = re.compile(r"''|[“”\"]")
 
 
 def quote_mask(text: str, open_before: bool = False) -> tuple[list[bool], bool]:
@@ -136,7 +136,7 @@ def quote_mask(text: str, open_before: bool = False) -> tuple[list[bool], bool]:
     """
     # scans quotation marks only (not every character): this runs for every sentence and claim
     state, mask, pos = open_before, [], 0
-    for m in _QUOTE_TOKEN.finditer(text):
+    for m in QUOTE_TOKEN.finditer(text):
         mask += [state] * (m.start() - pos)
         tok = m.group()
         state = True if tok == "“" else False if tok == "”" else not state
