@@ -47,6 +47,10 @@ _INTRODUCES = re.compile(r"(?:\s+[^\s“”\"]+){0,6}\s*:\s*")  # "... wrote:" e
 _NEXT_PARAGRAPH = re.compile(r"\n\s*(?=\S)")
 _SHARE = re.compile(r"^(?:\S+\s+)?(?:percent|%)|\d\s?(?:%|percent)\b|\b(?:in|of) (?:10|ten)\b|"
                     r"^(?:a|one|two) (?:third|quarter|half|majority)\b", re.I)
+_CONTRACTION = re.compile(r"(?:[A-Z][a-z]*)[’'](?:s|t|re|ll|d|ve)\b")  # "She’s", "That’s", "Don’t"
+_LEADING_CUE = re.compile(r"(Said|Says|Added|Wrote|Tweeted)\s+((?:[Tt]he\s+)?[A-Z][^,:“”\"]{0,60}?)(?=[,:])")
+_DOCUMENT = re.compile(r"\b(?:poll|survey|report|study|tally|tracker|analysis|book|article|memo)\b",
+                       re.I)
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "those", "these",
                 "this", "such"}
 _CONJ_CAP = {"But", "And", "Yet", "So", "Meanwhile", "Still", "However", "Then", "Also", "Now"}
@@ -79,7 +83,8 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
         a, b = words[-1]
         w = text[a:b].lower()
         # "Kelly" is a name, not an adverb in -ly; "Will" is George Will
-        if end is None and text[a].islower() and (w in AUXILIARIES or w.endswith("ly") and len(w) > 4):
+        if end is None and text[a].islower() and (w in AUXILIARIES or w.endswith("ly") and len(w) > 4
+                                                  or re.search(r"n[’']t$", w)):
             words.pop()
             continue
         if end is None:
@@ -125,11 +130,20 @@ def _shorten(text: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     phrase = text[start:end]
     names = [m for m in NAME_RE.finditer(phrase) if m.group().split()[0] not in STOP_CAP]
+    if _DOCUMENT.search(phrase) and not OFFICIAL_TITLES.search(phrase):
+        return start, end  # "a CNN tally", "A poll from Marquette Law School": the document speaks
     if not names:
         # drop a leading determiner-free descriptor? keep the phrase: "the gambling tycoon"
         return start, end
     m = names[-1]
-    if re.fullmatch(r"\s+[a-z][\w\-]*", phrase[m.end():]) and (m.start() == 0 or re.fullmatch(
+    k = len(names) - 1
+    while k and re.fullmatch(r"\s+of\s+", phrase[names[k - 1].end():names[k].start()]):
+        k -= 1
+    if k < len(names) - 1 and " " not in m.group() and m.end() == len(phrase.rstrip()):
+        # "the Republican Party of Wyoming", "Chamber of Commerce of X": one name across "of"
+        return start + names[k].start(), start + m.end()
+    if re.fullmatch(r"(?:\s+[a-z][\w\-]*)+" if " " not in m.group() else r"\s+[a-z][\w\-]*",
+                    phrase[m.end():]) and (m.start() == 0 or re.fullmatch(
             r"(?:[Tt]he|[Aa]n?)(?:\s+[a-z][\w\-]*)*\s+", phrase[:m.start()])):
         return start, end  # the name only modifies the head: "a Mexican official", "Clinton aides"
     a, b = start + m.start(), start + m.end()
@@ -180,7 +194,8 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
     if is_staff(phrase, mem.names) or remembered == "organization" or (
             is_staff(context[-40:], mem.names) and not names):
         return "organization"
-    if NOT_OFFICIAL.search(context) and not re.search(r"\b(?:spokes|official)", phrase, re.I) \
+    if NOT_OFFICIAL.search(context) and not MEDIA.search(phrase) and not re.search(r"^(?!.*\bformer\b).*\b(?:spokes|official)",
+                                                      phrase, re.I) \
             and not has_own_title(phrase, context[:len(context) - len(phrase)]):
         return "organization" if re.search(r"\bcampaign\b", phrase, re.I) else "person"
     if remembered and not OFFICIAL_TITLES.search(phrase):
@@ -238,6 +253,10 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
     if head and not mask[0] and not re.search(r"\s[a-z]+$", head.group(1)):  # not "Trump boomed:"
         s, e = claim.start + head.start(1), claim.start + head.end(1)
         return (s, e), Span(e, e + 1, ":")
+    lead = _LEADING_CUE.match(c)
+    if lead:  # 'Said Comey, "The thought ..."'
+        cue = Span(claim.start, claim.start + lead.end(1), lead.group(1))
+        return _shorten(text, claim.start + lead.start(2), claim.start + lead.end(2)), cue
     for m in (CUE_RE_TITLE if _title_case(c) else CUE_RE).finditer(c):
         if mask[m.start()]:
             continue
@@ -247,7 +266,11 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             continue  # "Perez, who said he expects ...": a relative clause, not the claim's frame
         cs, ce = claim.start + m.start(), claim.start + m.end()
         cue = Span(cs, ce, text[cs:ce])
-        if m.group().lower() == "according to":
+        if m.group().lower() == "according to" or m.group().lower() == "reported" and re.match(
+                r"\s+by\s+(?:the\s+)?[A-Z]", text[ce:claim.end]) and re.search(r"\b[Aa]s\s+$", c[:m.start()]):
+            # "As reported by Western Journalism, ..." names its source as "according to" does
+            if m.group().lower() == "reported":
+                ce += re.match(r"\s+by", text[ce:claim.end]).end()
             np = re.match(r"\s+([\w.’'\-&/]+(?:\s+[\w.’'\-&/]+){0,10}?)(?=[,.;:]|$|\s(?:released|published|"
                           r"conducted|taken|by|unearthed|obtained|that|which)\b)", text[ce:claim.end])
             if np:
@@ -258,11 +281,11 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
                 return _shorten(text, a, b), cue
             continue
         if m.group().endswith("ing"):
-            if re.search(r"\b(?:by|for|from|about|without|after|before|on|in)\s+$", c[:m.start()]):
+            if re.search(r"\b(?:by|for|from|about|without|after|before|on|in|as)\s+$", c[:m.start()]):
                 continue  # "in hot water for saying": what got someone in trouble, not a frame
             # participial frame ("Trump hit back, telling Reuters ..."): the clause's subject
             names = [n for n in NAME_RE.finditer(c, 0, m.start()) if not mask[n.start()]
-                     and n.group().split()[0] not in STOP_CAP]
+                     and n.group().split()[0] not in STOP_CAP and not _CONTRACTION.match(n.group())]
             if names:
                 n = names[0]
                 return _shorten(text, claim.start + n.start(), claim.start + n.end()), cue
@@ -355,12 +378,16 @@ def _source_at(text: str, a: int, b: int, mem: _Memory) -> Source:
     return Source(_type_of(text[a:b], text[max(0, a - 60):b], mem, text, a), Span(a, b, text[a:b]))
 
 
+# past tenses a sentence's main verb often has: "Mitt Romney ran on ... and accused Obama of"
+_IRREGULAR_PAST = (r"(?:did|does|do|has|had|was|is|will|would)(?:\s+not)?\s+[a-z]+|ran|went|made|"
+                   r"gave|took|spoke|got|came|met|sent|left|put|kept|held|brought|saw|won|lost|"
+                   r"began|stood|sat|drew|threw|broke|led|paid")
 # the subject may follow an opening phrase ("In his speech, Obama positioned"), and a party tag,
 # a relative clause or a day may stand between it and its verb
 _SENTENCE_SUBJECT = re.compile(
     r"(?:[A-Z][^,“”\"]{0,60},\s+(?:after [^,]{1,80},\s+)?)?(?:(?:But|And|Yet|Then) )?"
     r"((?:[A-Z][\w’'\-.]*\s+){0,4}[A-Z][\w’'\-]*)(?:\s*" + _PARTY_TAG + r")?(?:,\s+who [^,]{1,80},)?"
-    r"(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b")
+    r"(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|s)|" + _IRREGULAR_PAST + r")\b")
 
 
 def _sentence_subject(text: str, prev: Span) -> tuple[int, int] | None:

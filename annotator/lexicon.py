@@ -32,6 +32,8 @@ maintained maintains lashed ridiculed mocked touted touts defended defends agree
 disputed disputes acknowledging announcing
 boasts concedes concludes discloses emphasizes endorses indicates mocks quips rejects reveals
 argue wonder ridicules stresses testifies vows wonders answers criticises cites observes mentions
+emailed beamed promises proposes joked jokes mused muses contrasted reiterated reiterates
+extols extolled
 """
 # Verbs that report a finding when their subject is a document, study or poll ("the survey
 # found"), but an action otherwise ("police found the car").
@@ -39,14 +41,14 @@ EVIDENTIAL = set("""found finds showed shows show reveal reveals""".split())
 CUE_RE = _phrases(
     r"(?<!-)\b(?:[Aa]ccording to|point(?:s|ed) out|pointed to|made it clear|shot back|"
     r"continue[sd]?(?=[,:]|\s+that\b)|"  # "Prager continues, “...", not "continues to grow"
-    r"(?:went|goes|go) on to (?:say|call|criticize|list|argue|describe|note|praise|attack|slam)|"
+    r"(?:went|goes|go) on to (?:say|call|criticize|list|argue|describe|note|praise|attack|slam)|compared(?!\s+(?:with|to)\b)|"
     r"in a statement|(?:released|issued) a statement|told reporters|"
     # "the report states that", not "coastal states that have moved"
     r"states(?=\s+that\b(?!\s+(?:have|has|had|will|would|are|were|is|was|could|can|may|might|do|"
     r"did|vote|voted|hold|held|went|go|allow|require)\b)|:)|"
-    r"[a-z]+(?:ed|s)(?=:\s*[“\"‘])|"  # any verb that introduces a quotation: "Trump boomed: “...”"
+    r"[a-z]+(?:ed|s|ing)(?=:\s*[“\"‘])|"  # any verb that introduces a quotation: "Trump boomed: “...”"
     r"(?:takes|took|taking) (?:aim at|issue with)|rail(?:s|ed) against|fired back|weighed in|"
-    r"play(?:s|ed) down|(?<!-)call(?:s|ed|ing)?(?=\s[^.;“”\"]{1,60}[“\"‘])|"
+    r"play(?:s|ed) down|(?<!-)call(?:s|ed|ing)?(?=\s[^.;“”\"]{1,60}(?:[“\"‘]|''))|call(?:s|ed) for|"
     + "|".join(sorted(set(CUE_WORDS.split()) | EVIDENTIAL, key=len, reverse=True)) + r")\b")
 # headlines in title case spell their cue with a capital ("Trump Says ..."); other capitalised
 # verbs there mostly report actions ("Clinton Slams Trump")
@@ -81,7 +83,8 @@ OFFICIAL_TITLES = _phrases(
     r"u\.s\. attorney|del(?=\.\s))\b",  # "budget office", "Foreign Office"
     re.I)
 NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|served as|candidate|candidates|nominee|hopeful|"
-                          r"front-?runner|challenger|campaign|presumptive|contender|would-be|retired)\b", re.I)
+                          r"front-?runner|challenger|campaign|presumptive|contender|would-be|retired|professor|"
+                          r"chief executive)\b", re.I)
 MEDIA = _phrases(
     r"\b(?:reuters|associated press|ap|afp|cnn|msnbc|fox news|fox|nbc|cbs|abc|npr|pbs|bbc|"
     r"new york times|times|washington post|post|wall street journal|journal|politico|breitbart|"
@@ -91,11 +94,12 @@ MEDIA = _phrases(
     r"interview|show|broadcast|filing|records|data|"
     # outlets by the words their names end in, and pollsters
     r"(?:[A-Z]\w+\s+)+(?-i:News|Times|Herald|Tribune|Register|Sentinel|Observer|Gazette|Chronicle|"
-    r"Beacon|Caller|Examiner|Globe|Inquirer|Dispatch|Monitor|Courier|Telegraph|Review)"
+    r"Beacon|Caller|Examiner|Globe|Inquirer|Dispatch|Monitor|Courier|Telegraph|Review|Journalism)"
     r"(?!\s+(?!Service|Network|Magazine|Sunday)[A-Z]\w)|"  # not "the News Guild"
-    r"(?-i:The Atlantic|The Blaze|Variety|Gallup|Rasmussen|Quinnipiac|Marist|Ipsos|YouGov|"
+    r"(?-i:The Atlantic|The ?Blaze|Variety|Gallup|Rasmussen|Quinnipiac|Marist|Ipsos|YouGov|Pew|"
+    r"Politi[Ff]act|BuzzFeed|"
     r"RealClearPolitics|Real Clear Politics)|"
-    r"paper|lawsuit|tally|tracker|plea agreement|press release)\b", re.I)
+    r"paper|lawsuit|tally|tracker|plea agreement|press release|outlets)\b", re.I)
 # a poll in a sentence of figures: "in the new Gallup poll", "Wednesday's Quinnipiac poll has"
 POLL = re.compile(
     r"\b(?:[Ii]n|[Bb]y)\s+(?:an?|the)\s+((?:[\w’'\-/.]+\s+){0,7}?(?:[Pp]oll|[Ss]urvey|tally|"
@@ -116,7 +120,7 @@ ORG_LEADER = re.compile(
     r"(?:\b(?!U\.S\.)[A-Z]{2,}|\b[A-Z][a-z]+ (?:Watch|Coalition|Union|Foundation|Institute|Group|"
     r"Association|Council|Center|Committee|Fund|Alliance|League|Society|Network|Project|Action|"
     r"Parenthood)) (?:[Pp]resident|[Cc]hair(?:man|woman)?|CEO)\b|"
-    r"\b[Pp]resident of (?:the )?(?:[A-Z][\w\-]* )*(?:Union|Foundation|Institute|Group|Association|"
+    r"\b[Pp]resident of (?:the )?(?:[A-Z][\w\-’']* )*(?:Union|Foundation|Institute|Group|Association|"
     r"Coalition|Center|Society|League|Alliance|Fund|Women|Council)\b")
 # words that make such a role a public one ("White House press secretary")
 PUBLIC_BODY = re.compile(r"\b(?:white house|department|national security|administration|"
@@ -125,11 +129,13 @@ ORGANIZATION = _phrases(
     r"\b(?:inc\.?|corp\.?|company|co\.|llc|campaign|committee|rnc|dnc|party|union|foundation|"
     r"institute|group|association|coalition|center|centre|pac|super pac|organization|"
     r"organisation|society|league|alliance|federation|university|college|club|firm|bank|"
-    r"network of|movement|caucus|chamber of commerce|church|council on|(?-i:Watch)|executives)\b", re.I)
+    r"network of|movement|caucus|chamber of commerce|church|council on|(?-i:Watch)|executives|"
+    r"(?-i:Workers)|(?-i:Convention))\b", re.I)
 ANONYMOUS = _phrases(
     r"^(?:an?|some|many|several|other|others|the|one|two|three|most|few|these|those)?\s*"
     r"(?:\w+\s+){0,3}?(?:sources?|witnesses|critics|experts|analysts|observers|people|"
     r"supporters|opponents|residents|voters|insiders|aides|advisers|advisors|democrats|"
     r"republicans|conservatives|liberals|activists|some|others|many|officials familiar|"
-    r"person familiar|someone|observers|strategists|members|fans|protesters|scholars)\b",
+    r"person familiar|someone|observers|strategists|members|fans|protesters|scholars|historians|"
+    r"analyst|users?|commenters?|readers?|tweets?|organizers?|employees?|another)\b",
     re.I)

@@ -394,3 +394,45 @@ def test_interview_answers_are_the_interviewees():
     claims = extract_claims(text)
     got = [(c.source.type, c.source.span.text if c.source.span else None) for c in claims[2:]]
     assert got == [("person", "Guerrero")] * 3  # the questions are no claims
+
+
+@pytest.mark.parametrize("text,stype,span", [
+    # an inverted frame opening the sentence
+    ('Said Mayor Ana Ruiz, "The levy is fair."', "official", "Mayor Ana Ruiz"),
+    # "As reported by" names the outlet as "according to" does
+    ("As reported by the Eastport Courier, the levy passed.", "media", "Eastport Courier"),
+    # a name across "of" is one organisation, not the place it ends with
+    ("The levy is unfair, the Chamber of Commerce of Eastport said.", "organization",
+     "Chamber of Commerce of Eastport"),
+    # a document named with its publisher speaks as the document
+    ("A poll from Eastport College found 61 percent back the levy.", "media",
+     "A poll from Eastport College"),
+    # professors and company heads are persons whatever words their titles hold
+    ("Tom Keller, a professor of government at Eastport College, said the levy was fair.",
+     "person", "Tom Keller"),
+    ("The plant will close, chief executive Ana Ruiz said.", "person", "Ana Ruiz"),
+    # reader comments and tweets quoted by "one" are unnamed
+    ("One commenter wrote that the levy was fair.", "anonymous", "One commenter"),
+    # a quotation in two apostrophes after "called"
+    ("Ana Ruiz called the levy ''a fair deal.''", "person", "Ana Ruiz"),
+])
+def test_frames_and_types_added_for_the_long_tail(text, stype, span):
+    c = first(text)
+    assert c.source.type == stype
+    if span is not None:
+        assert c.source.span.text == span
+
+
+def test_a_negated_verb_is_skipped_and_a_contraction_is_no_subject():
+    c = first("I don't think the levy was fair.")
+    assert c.source.type == "author"
+    c = first("That’s not the same as saying the levy was fair.")
+    assert c.source.type == "author"
+
+
+def test_the_subject_of_a_split_predicate_with_an_irregular_verb():
+    text = "Ana Ruiz ran on the levy and accused the council of delaying it."
+    cut = text.index(" and ")
+    spans = [Span(0, cut, text[:cut]), Span(cut + 5, len(text), text[cut + 5:])]
+    src, cue = attribute(text, spans)[1]
+    assert (src.type, src.span.text, cue.text) == ("person", "Ana Ruiz", "accused")
