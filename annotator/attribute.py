@@ -10,17 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CUE_RE, CUE_RE_TITLE, EVIDENTIAL, MEDIA,
-                      NOT_OFFICIAL, OFFICIAL_TITLES, ORG_LEADER, ORGANIZATION, PARTICIPLES, PASSIVE,
-                      PREPOSITIONS, PRONOUNS)
+from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CONJ_CAP, CONTRACTION, CUE_RE, CUE_RE_TITLE,
+                      DETERMINERS, DOCUMENT, EVIDENTIAL, IRREGULAR_PAST, LEADING_CUE, MEDIA,
+                      NOT_OFFICIAL, NOT_SUBJECT, OFFICIAL_TITLES, ORG_LEADER, ORGANIZATION,
+                      PARTICIPLES, PASSIVE, PREPOSITIONS, PRONOUNS, REPORTED_BY, SHARE,
+                      SUBORDINATORS)
 from .records import Source, Span
 from .segment import QUOTE_TOKEN, quote_mask
 from .speakers import (NAME_RE, STOP_CAP, has_own_title, is_staff, name_key, named_poll,
                        paragraph_start, remember_names, reportedly, speaker_tags)
 
-# how far back (characters) a framed speaker stays the antecedent of "he"/"she"; gold train rule
-# accuracy 0.7783 -> 0.7848 with 600 (300: 0.7841, 1000: 0.7851, 100: no gain)
-PRONOUN_REACH = 600
+PRONOUN_REACH = 600  # chars a framed speaker stays "he"/"she" (gold train: 300 .7841, 1000 .7851)
 _PARTY_TAG = r"\([A-Z][\w.\- ]{0,20}\)"  # "(D)", "(R-Texas)"
 _NAME_NP = r"((?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]*)(?:\s*" + _PARTY_TAG + ")?"
 _CLAUSE_START = r"(?:^|[,“”\"]\s*|''\s*)"
@@ -38,25 +38,10 @@ _SUBJECT_BEFORE_ASIDES = [
 # a predicate without its subject may open with one of these before its verb
 _PREDICATE_ADVERB = re.compile(r"(?:also |then |later )?")
 _WORD = re.compile(r"\w+")
-# a cue whose subject follows one of these is in a subordinate clause ("after he said them");
-# "while" and "though" often open a concession that is the claim's own frame
-_SUBORDINATORS = {"after", "when", "before", "since", "because", "if"}
 _OPENERS = ("“", '"', "''")  # quotation openers (NYT text marks quotes with two apostrophes)
 _RELATIVE = re.compile(r"\b(?:who|which)\s+(?:[\w’']+\s+){0,4}$")
 _INTRODUCES = re.compile(r"(?:\s+[^\s“”\"]+){0,6}\s*:\s*")  # "... wrote:" ending a claim
 _NEXT_PARAGRAPH = re.compile(r"\n\s*(?=\S)")
-_SHARE = re.compile(r"^(?:\S+\s+)?(?:percent|%)|\d\s?(?:%|percent)\b|\b(?:in|of) (?:10|ten)\b|"
-                    r"^(?:a|one|two) (?:third|quarter|half|majority)\b", re.I)
-_CONTRACTION = re.compile(r"(?:[A-Z][a-z]*)[’'](?:s|t|re|ll|d|ve)\b")  # "She’s", "That’s", "Don’t"
-_LEADING_CUE = re.compile(r"(Said|Says|Added|Wrote|Tweeted)\s+((?:[Tt]he\s+)?[A-Z][^,:“”\"]{0,60}?)(?=[,:])")
-_DOCUMENT = re.compile(r"\b(?:poll|survey|report|study|tally|tracker|analysis|book|article|memo)\b",
-                       re.I)
-_DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "those", "these",
-                "this", "such"}
-_CONJ_CAP = {"But", "And", "Yet", "So", "Meanwhile", "Still", "However", "Then", "Also", "Now"}
-# Subjects that are never a claim's source: the writer ("I", "we" outside quotes), expletives.
-_NOT_SUBJECT = {"it", "this", "that", "there", "i", "we", "you", "which", "what", "who", "a", "an",
-                "the", "now", "yet", "of"}
 
 
 @dataclass
@@ -108,15 +93,15 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
         start = a
         if end - start > 80:
             break
-    if start >= end or text[start:end].lower() in _NOT_SUBJECT:
+    if start >= end or text[start:end].lower() in NOT_SUBJECT:
         return None
     # "to assuage fears", "1,153 in pledged delegates", "avoiding blame", "Trump's claims": a
     # verb, an object or a noun, not a subject and its cue
     words_in = text[start:end].split()
     last = words_in[-1].lower()
-    if last in _DETERMINERS or re.search(r"['’]s?$", last):
+    if last in DETERMINERS or re.search(r"['’]s?$", last):
         return None
-    if stop in _SUBORDINATORS:
+    if stop in SUBORDINATORS:
         return None  # "after he said them": a subordinate clause, not the claim's frame
     if stop == "to" and text[start].islower() or last in PREPOSITIONS or (
             " " not in text[start:end] and last.endswith("ing") and text[start].islower()):
@@ -130,7 +115,7 @@ def _shorten(text: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     phrase = text[start:end]
     names = [m for m in NAME_RE.finditer(phrase) if m.group().split()[0] not in STOP_CAP]
-    if _DOCUMENT.search(phrase) and not OFFICIAL_TITLES.search(phrase):
+    if DOCUMENT.search(phrase) and not OFFICIAL_TITLES.search(phrase):
         return start, end  # "a CNN tally", "A poll from Marquette Law School": the document speaks
     if not names:
         # drop a leading determiner-free descriptor? keep the phrase: "the gambling tycoon"
@@ -183,7 +168,7 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
             if named:
                 return named
         return last[0] if last else ("anonymous" if kind == "pl" else "person")
-    if _SHARE.search(phrase):
+    if SHARE.search(phrase):
         # "Sixty-six percent said": respondents speak through the poll the article cites
         return "media" if re.search(r"\b(?:poll|survey)", text[max(0, pos - 600):pos], re.I) \
             else "anonymous"
@@ -232,7 +217,7 @@ def _appositive(c: str, pos: int) -> tuple[int, int] | None:
             continue  # "A third of independents, 33%, say": a poll share, not a speaker
         a, b = m.span(1)
         first = c[a:b].split()[0]
-        if first in _CONJ_CAP:
+        if first in CONJ_CAP:
             a = c.index(" ", a) + 1  # "But Mr. Guerrero, a Republican, said"
         elif first in STOP_CAP and first not in ("The", "A", "An") or first.endswith("ing"):
             continue
@@ -253,10 +238,9 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
     if head and not mask[0] and not re.search(r"\s[a-z]+$", head.group(1)):  # not "Trump boomed:"
         s, e = claim.start + head.start(1), claim.start + head.end(1)
         return (s, e), Span(e, e + 1, ":")
-    lead = _LEADING_CUE.match(c)
-    if lead:  # 'Said Comey, "The thought ..."'
-        cue = Span(claim.start, claim.start + lead.end(1), lead.group(1))
-        return _shorten(text, claim.start + lead.start(2), claim.start + lead.end(2)), cue
+    if lead := LEADING_CUE.match(c):
+        return (_shorten(text, claim.start + lead.start(2), claim.start + lead.end(2)),
+                Span(claim.start, claim.start + lead.end(1), lead.group(1)))
     for m in (CUE_RE_TITLE if _title_case(c) else CUE_RE).finditer(c):
         if mask[m.start()]:
             continue
@@ -266,11 +250,10 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             continue  # "Perez, who said he expects ...": a relative clause, not the claim's frame
         cs, ce = claim.start + m.start(), claim.start + m.end()
         cue = Span(cs, ce, text[cs:ce])
-        if m.group().lower() == "according to" or m.group().lower() == "reported" and re.match(
-                r"\s+by\s+(?:the\s+)?[A-Z]", text[ce:claim.end]) and re.search(r"\b[Aa]s\s+$", c[:m.start()]):
-            # "As reported by Western Journalism, ..." names its source as "according to" does
-            if m.group().lower() == "reported":
-                ce += re.match(r"\s+by", text[ce:claim.end]).end()
+        by = m.group() == "reported" and re.search(r"\b[Aa]s\s+$", c[:m.start()]) and \
+            REPORTED_BY.match(text, ce, claim.end)  # "As reported by the Courier, ..."
+        if m.group().lower() == "according to" or by:
+            ce = by.end() if by else ce
             np = re.match(r"\s+([\w.’'\-&/]+(?:\s+[\w.’'\-&/]+){0,10}?)(?=[,.;:]|$|\s(?:released|published|"
                           r"conducted|taken|by|unearthed|obtained|that|which)\b)", text[ce:claim.end])
             if np:
@@ -285,7 +268,7 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
                 continue  # "in hot water for saying": what got someone in trouble, not a frame
             # participial frame ("Trump hit back, telling Reuters ..."): the clause's subject
             names = [n for n in NAME_RE.finditer(c, 0, m.start()) if not mask[n.start()]
-                     and n.group().split()[0] not in STOP_CAP and not _CONTRACTION.match(n.group())]
+                     and n.group().split()[0] not in STOP_CAP and not CONTRACTION.match(n.group())]
             if names:
                 n = names[0]
                 return _shorten(text, claim.start + n.start(), claim.start + n.end()), cue
@@ -378,16 +361,12 @@ def _source_at(text: str, a: int, b: int, mem: _Memory) -> Source:
     return Source(_type_of(text[a:b], text[max(0, a - 60):b], mem, text, a), Span(a, b, text[a:b]))
 
 
-# past tenses a sentence's main verb often has: "Mitt Romney ran on ... and accused Obama of"
-_IRREGULAR_PAST = (r"(?:did|does|do|has|had|was|is|will|would)(?:\s+not)?\s+[a-z]+|ran|went|made|"
-                   r"gave|took|spoke|got|came|met|sent|left|put|kept|held|brought|saw|won|lost|"
-                   r"began|stood|sat|drew|threw|broke|led|paid")
 # the subject may follow an opening phrase ("In his speech, Obama positioned"), and a party tag,
 # a relative clause or a day may stand between it and its verb
 _SENTENCE_SUBJECT = re.compile(
     r"(?:[A-Z][^,“”\"]{0,60},\s+(?:after [^,]{1,80},\s+)?)?(?:(?:But|And|Yet|Then) )?"
     r"((?:[A-Z][\w’'\-.]*\s+){0,4}[A-Z][\w’'\-]*)(?:\s*" + _PARTY_TAG + r")?(?:,\s+who [^,]{1,80},)?"
-    r"(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|s)|" + _IRREGULAR_PAST + r")\b")
+    r"(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|s)|" + IRREGULAR_PAST + r")\b")
 
 
 def _sentence_subject(text: str, prev: Span) -> tuple[int, int] | None:

@@ -139,3 +139,26 @@ ANONYMOUS = _phrases(
     r"person familiar|someone|observers|strategists|members|fans|protesters|scholars|historians|"
     r"analyst|users?|commenters?|readers?|tweets?|organizers?|employees?|another)\b",
     re.I)
+
+# grammar of subject phrases (used by attribute)
+# a cue whose subject follows one of these is in a subordinate clause ("after he said them");
+# "while" and "though" often open a concession that is the claim's own frame
+SUBORDINATORS = {"after", "when", "before", "since", "because", "if"}
+SHARE = re.compile(r"^(?:\S+\s+)?(?:percent|%)|\d\s?(?:%|percent)\b|\b(?:in|of) (?:10|ten)\b|"
+                   r"^(?:a|one|two) (?:third|quarter|half|majority)\b", re.I)
+CONTRACTION = re.compile(r"(?:[A-Z][a-z]*)[’'](?:s|t|re|ll|d|ve)\b")  # "She’s", "That’s", "Don’t"
+LEADING_CUE = re.compile(  # 'Said Comey, "..."'
+    r"(Said|Says|Added|Wrote|Tweeted)\s+((?:[Tt]he\s+)?[A-Z][^,:“”\"]{0,60}?)(?=[,:])")
+DOCUMENT = re.compile(r"\b(?:poll|survey|report|study|tally|tracker|analysis|book|article|memo)\b",
+                      re.I)
+DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "those", "these",
+               "this", "such"}
+CONJ_CAP = {"But", "And", "Yet", "So", "Meanwhile", "Still", "However", "Then", "Also", "Now"}
+# Subjects that are never a claim's source: the writer ("I", "we" outside quotes), expletives.
+NOT_SUBJECT = {"it", "this", "that", "there", "i", "we", "you", "which", "what", "who", "a", "an",
+               "the", "now", "yet", "of"}
+# past tenses a sentence's main verb often has: "Mitt Romney ran on ... and accused Obama of"
+IRREGULAR_PAST = (r"(?:did|does|do|has|had|was|is|will|would)(?:\s+not)?\s+[a-z]+|ran|went|made|"
+                  r"gave|took|spoke|got|came|met|sent|left|put|kept|held|brought|saw|won|lost|"
+                  r"began|stood|sat|drew|threw|broke|led|paid")
+REPORTED_BY = re.compile(r"\s+by(?=\s+(?:the\s+)?[A-Z])")  # "As reported by X": X is the source
