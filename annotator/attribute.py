@@ -104,7 +104,7 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
     if stop in SUBORDINATORS:
         return None  # "after he said them": a subordinate clause, not the claim's frame
     if stop == "to" and text[start].islower() or last in PREPOSITIONS or (
-            " " not in text[start:end] and last.endswith("ing") and text[start].islower()):
+            words_in[0].endswith("ing") and text[start].islower()):  # "seeking more answers"
         return None
     return start, end
 

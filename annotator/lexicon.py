@@ -152,7 +152,7 @@ LEADING_CUE = re.compile(  # 'Said Comey, "..."'
 DOCUMENT = re.compile(r"\b(?:poll|survey|report|study|tally|tracker|analysis|book|article|memo)\b",
                       re.I)
 DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "those", "these",
-               "this", "such"}
+               "this", "such", "more", "any", "no", "many", "several", "further", "new"}
 CONJ_CAP = {"But", "And", "Yet", "So", "Meanwhile", "Still", "However", "Then", "Also", "Now"}
 # Subjects that are never a claim's source: the writer ("I", "we" outside quotes), expletives.
 NOT_SUBJECT = {"it", "this", "that", "there", "i", "we", "you", "which", "what", "who", "a", "an",
