@@ -39,7 +39,7 @@ _SUBJECT_BEFORE_ASIDES = [
 _PREDICATE_ADVERB = re.compile(r"(?:also |then |later )?")
 _WORD = re.compile(r"\w+")
 _OPENERS = ("“", '"', "''")  # quotation openers (NYT text marks quotes with two apostrophes)
-_RELATIVE = re.compile(r"\b(?:who|which)\s+(?:[\w’']+\s+){0,4}$")
+_RELATIVE = re.compile(r"\b(?:who|which|what)\s+(?:[\w’']+\s+){0,4}$")
 _INTRODUCES = re.compile(r"(?:\s+[^\s“”\"]+){0,6}\s*:\s*")  # "... wrote:" ending a claim
 _NEXT_PARAGRAPH = re.compile(r"\n\s*(?=\S)")
 

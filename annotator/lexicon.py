@@ -33,7 +33,7 @@ disputed disputes acknowledging announcing
 boasts concedes concludes discloses emphasizes endorses indicates mocks quips rejects reveals
 argue wonder ridicules stresses testifies vows wonders answers criticises cites observes mentions
 emailed beamed promises proposes joked jokes mused muses contrasted reiterated reiterates
-extols extolled
+extols extolled suggest warn commented shouted chanted positing
 """
 # Verbs that report a finding when their subject is a document, study or poll ("the survey
 # found"), but an action otherwise ("police found the car").
@@ -57,7 +57,7 @@ PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:(?:\w+ly|also|no
 PARTICIPLES = {w for w in CUE_WORDS.split() if w.endswith("ed")} | {"told", "thought", "felt", "found"}
 PREPOSITIONS = set("in on at of for with by from between about into among amid over under to".split())
 AUXILIARIES = set("also later then has had have was is were are did does do will would previously "
-                  "repeatedly recently "
+                  "repeatedly recently still "
                   "once never further again reportedly allegedly publicly privately earlier first "
                   "had been has been".split())
 BOUNDARIES = set("that and but or while when as because which who whom whose where if though "
