@@ -436,3 +436,13 @@ def test_the_subject_of_a_split_predicate_with_an_irregular_verb():
     spans = [Span(0, cut, text[:cut]), Span(cut + 5, len(text), text[cut + 5:])]
     src, cue = attribute(text, spans)[1]
     assert (src.type, src.span.text, cue.text) == ("person", "Ana Ruiz", "accused")
+
+
+def test_a_cue_inside_a_what_clause_is_not_the_frame():
+    c = first("A student asked Ana Ruiz what she thought of the levy.")
+    assert c.source.type == "author"
+
+
+def test_plural_subjects_take_base_form_cues():
+    c = first("Several tax experts still warn that the levy is too low.")
+    assert (c.source.type, c.source.span.text, c.cue.text) == ("anonymous", "Several tax experts", "warn")
