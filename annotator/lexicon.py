@@ -80,7 +80,7 @@ OFFICIAL_TITLES = _phrases(
     r"clerk|board|commission|auditor|inspectors?|troopers?|officers?|coroner|district attorney|"
     r"attorneys general|ministers|governors|mayors|embassy|consulate|legislature|assembly|"
     r"coroner's office|[a-z]\w+ office|(?:majority|minority) (?:leader|whip)|undersecretary|"
-    r"u\.s\. attorney|del(?=\.\s))\b",  # "budget office", "Foreign Office"
+    r"u\.s\. attorney|national security advis[eo]r|del(?=\.\s))\b",  # "budget office", "Foreign Office"
     re.I)
 NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|served as|candidate|candidates|nominee|hopeful|"
                           r"front-?runner|challenger|campaign|presumptive|contender|would-be|retired|professor|"

@@ -50,6 +50,9 @@ def is_staff(desc: str, names: dict[str, str]) -> bool:
                              or names.get(name_key(owner)) == "official")
 
 
+_APPOSITIVE_TITLE = r"\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er)\s+[^,]{1,40},\s*"
+
+
 def remember_names(text: str) -> dict[str, str]:
     """Surname -> source type from how each name is first introduced in the article."""
     names: dict[str, str] = {}
@@ -65,9 +68,10 @@ def remember_names(text: str) -> dict[str, str]:
         # the title may precede the name directly or as an appositive ("The minister, Lou Jiwei")
         before = re.split(r"[.;:“”\"]|\band\b", text[max(0, m.start() - 60):m.start()])[-1]
         # a title set off by a comma describes the name only as an appositive ("The minister,
-        # Lou Jiwei"), not after a clause ("... as secretary of state, Hillary Clinton")
-        if "," in before and not re.fullmatch(r"\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er)\s+[^,]{1,40},\s*",
-                                              before):
+        # Lou Jiwei", "... by the secretary of the Treasury, Jacob Lew"), not after a clause
+        # ("... as secretary of state, Hillary Clinton", "The mill closed, a spokeswoman, X")
+        if "," in before and not re.fullmatch(_APPOSITIVE_TITLE, before) and not re.search(
+                r"\b(?:[Tt]he|[Aa]n?)\s+[a-z]+\s+of\s+(?:the\s+)?[A-Z][^,]{0,30},\s*$", before):
             before = before.rsplit(",", 1)[1]
         after = re.split(r"[.;:“”\"]", text[m.end():m.end() + 100])[0]
         after = after.split(",")[1] if after.startswith(",") and after.count(",") >= 1 else ""

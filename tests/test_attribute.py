@@ -446,3 +446,10 @@ def test_a_cue_inside_a_what_clause_is_not_the_frame():
 def test_plural_subjects_take_base_form_cues():
     c = first("Several tax experts still warn that the levy is too low.")
     assert (c.source.type, c.source.span.text, c.cue.text) == ("anonymous", "Several tax experts", "warn")
+
+
+def test_an_office_set_off_after_a_clause_is_remembered():
+    text = ("Reporters asked about the remarks of the secretary of the Treasury, Ana Ruiz, on Monday. "
+            "“The levy is fair,” Ms. Ruiz said.")
+    claims = extract_claims(text)
+    assert claims[-1].source.type == "official"
