@@ -1,6 +1,6 @@
 """Named speakers of one article: how each name is introduced (the guidelines type a speaker by
 their first mention), and the sources of sentences without a frame of their own: the speaker tags
-of transcripts, the answers of Q&A interviews, a poll named with its figures, "reportedly". Used
+of transcripts, the answers of Q&A interviews, the signed letters of a letters page, a poll named with its figures, "reportedly". Used
 by ``attribute``."""
 from __future__ import annotations
 
@@ -112,7 +112,35 @@ def speaker_tags(text: str, names: dict[str, str]) -> dict[int, Source]:
             span = Span(m.start(1), m.end(1), m.group(1))
             out[para] = Source(names.get(surname, "person"), span)
     out.update(_interview_answers(text, names))
-    return out
+    return {**_letter_signers(text), **out}
+
+
+# a letters page signs each letter after it: "Nick Paccione." then "Long Beach, Calif.", or a
+# Twitter handle; a name paragraph followed by a long one is a section heading instead
+_SIGNATURE = re.compile(r"@\w+|(?:[A-Z][a-z]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z’'\-]+|[A-Z]\.)){1,3}")
+_PLACE = re.compile(r"[A-Z][\w.’'\- ]{0,30}(?:,\s*[A-Z][\w.’' ]{0,20})?\.")
+_HEADER = re.compile(r"[A-Z][A-Z’' ]+\.?")
+
+
+def _letter_signers(text: str) -> dict[int, Source]:
+    """Paragraph start -> the signer of the letter or post it belongs to, on a page of at least
+    two signed letters; a header in capitals ("TWITTER.") starts a new run of letters."""
+    paras = [(m.start(), m.group()) for m in re.finditer(r"\S[^\n]*?(?=\s*(?:\n|$))", text)]
+    signed, pending, out = 0, [], {}
+    for i, (start, para) in enumerate(paras):
+        sig = _SIGNATURE.fullmatch(para.rstrip("."))
+        nxt = paras[i + 1][1] if i + 1 < len(paras) else ""
+        if sig and para.split()[0] not in STOP_CAP and (para.startswith("@") or _PLACE.fullmatch(nxt)):
+            name = para.rstrip(".")
+            for p in pending:
+                out[p] = Source("person", Span(start, start + len(name), name))
+            signed, pending = signed + 1, []
+        elif _HEADER.fullmatch(para) or i and _SIGNATURE.fullmatch(paras[i - 1][1].rstrip(".")) \
+                and _PLACE.fullmatch(para):
+            pending = []  # a header, or the place line under a signature
+        else:
+            pending.append(start)
+    return out if signed >= 2 else {}
 
 
 def _interview_answers(text: str, names: dict[str, str]) -> dict[int, Source]:

@@ -453,3 +453,18 @@ def test_an_office_set_off_after_a_clause_is_remembered():
             "“The levy is fair,” Ms. Ruiz said.")
     claims = extract_claims(text)
     assert claims[-1].source.type == "official"
+
+
+def test_letters_and_posts_are_signed_by_the_name_under_them():
+    text = ("LETTERS.\n\nThe levy is unfair. It hurts renters most.\n\nAna Ruiz.\n\nEastport, Maine.\n\n"
+            "The council should resign.\n\nTom Keller.\n\nWestfield.\n\nTWITTER.\n\n"
+            "Let the recount begin.\n\n@levywatch.\n")
+    claims = extract_claims(text)
+    got = {c.text: (c.source.type, c.source.span.text if c.source.span else None) for c in claims}
+    assert got["It hurts renters most."] == ("person", "Ana Ruiz")
+    assert got["The council should resign."] == ("person", "Tom Keller")
+    assert got["Let the recount begin."] == ("person", "@levywatch")
+    # names heading sections of an article are not signatures
+    text = "Ana Ruiz.\n\nThe mayor backs the levy and has said so for years.\n\nTom Keller.\n\nHe opposes it."
+    mayor = next(c for c in extract_claims(text) if c.text.startswith("The mayor"))
+    assert mayor.source.type == "author"
