@@ -1,7 +1,7 @@
 """Named speakers of one article: how each name is introduced (the guidelines type a speaker by
 their first mention), and the sources of sentences without a frame of their own: the speaker tags
-of transcripts, the answers of Q&A interviews, the signed letters of a letters page, a poll named with its figures, "reportedly". Used
-by ``attribute``."""
+of transcripts, the answers of Q&A interviews, the signed letters of a letters page, a poll named
+with its figures, "reportedly". Used by ``attribute``."""
 from __future__ import annotations
 
 import collections
