@@ -112,7 +112,18 @@ def speaker_tags(text: str, names: dict[str, str]) -> dict[int, Source]:
             span = Span(m.start(1), m.end(1), m.group(1))
             out[para] = Source(names.get(surname, "person"), span)
     out.update(_interview_answers(text, names))
-    return {**_letter_signers(text), **out}
+    return {**_letter_signers(text), **_embedded_tweets(text), **out}
+
+
+# scraped articles keep embedded tweets as markup: <tweet author="@handle" ...>text
+_TWEET = re.compile(r'(?m)^<tweet\b[^>\n]*\bauthor="([^"\n]+)"')
+_OUTLET_HANDLE = re.compile(r"news|beast|times|post|team|tv|cnn|fox|nbc|abc|cbs|sky|journal", re.I)
+
+
+def _embedded_tweets(text: str) -> dict[int, Source]:
+    """Paragraph start -> the author of the tweet the paragraph embeds (an outlet's or a person's)."""
+    return {m.start(): Source("media" if _OUTLET_HANDLE.search(m.group(1)) else "person",
+                              Span(m.start(1), m.end(1), m.group(1))) for m in _TWEET.finditer(text)}
 
 
 # a letters page signs each letter after it: "Nick Paccione." then "Long Beach, Calif.", or a

@@ -468,3 +468,13 @@ def test_letters_and_posts_are_signed_by_the_name_under_them():
     text = "Ana Ruiz.\n\nThe mayor backs the levy and has said so for years.\n\nTom Keller.\n\nHe opposes it."
     mayor = next(c for c in extract_claims(text) if c.text.startswith("The mayor"))
     assert mayor.source.type == "author"
+
+
+def test_an_embedded_tweet_is_its_author_s():
+    text = ('The vote drew comment online.\n\n<tweet id="1" author="@anaruiz" datetime="2016-06-28">'
+            'The levy is a disgrace.\n\n<tweet id="2" author="@EastportNews" datetime="2016-06-28">'
+            'The levy passed 5-4.\n')
+    got = {c.text: (c.source.type, c.source.span.text if c.source.span else None)
+           for c in extract_claims(text)}
+    assert got["The levy is a disgrace."] == ("person", "@anaruiz")
+    assert got["The levy passed 5-4."] == ("media", "@EastportNews")
