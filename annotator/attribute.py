@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CONJ_CAP, CONTRACTION, CUE_RE, CUE_RE_TITLE,
-                      DETERMINERS, DOCUMENT, EVIDENTIAL, IRREGULAR_PAST, LEADING_CUE, MEDIA,
-                      NOT_OFFICIAL, NOT_SUBJECT, OFFICIAL_TITLES, ORG_LEADER, ORGANIZATION,
-                      PARTICIPLES, PASSIVE, PREPOSITIONS, PRONOUNS, REPORTED_BY, SHARE,
+                      DETERMINERS, DOCUMENT, ENDS_INTRODUCING, EVIDENTIAL, INTRODUCES, IRREGULAR_PAST,
+                      LEADING_CUE, MEDIA, NOT_OFFICIAL, NOT_SUBJECT, OFFICIAL_TITLES, ORG_LEADER,
+                      ORGANIZATION, PARTICIPLES, PASSIVE, PREPOSITIONS, PRONOUNS, REPORTED_BY, SHARE,
                       SUBORDINATORS)
 from .records import Source, Span
 from .segment import QUOTE_TOKEN, quote_mask
@@ -40,7 +40,6 @@ _PREDICATE_ADVERB = re.compile(r"(?:also |then |later )?")
 _WORD = re.compile(r"\w+")
 _OPENERS = ("“", '"', "''")  # quotation openers (NYT text marks quotes with two apostrophes)
 _RELATIVE = re.compile(r"\b(?:who|which|what)\s+(?:[\w’']+\s+){0,4}$")
-_INTRODUCES = re.compile(r"(?:\s+[^\s“”\"]+){0,6}\s*:\s*")  # "... wrote:" ending a claim
 _NEXT_PARAGRAPH = re.compile(r"\n\s*(?=\S)")
 
 
@@ -179,8 +178,8 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
     if is_staff(phrase, mem.names) or remembered == "organization" or (
             is_staff(context[-40:], mem.names) and not names):
         return "organization"
-    if NOT_OFFICIAL.search(context) and not MEDIA.search(phrase) and not re.search(r"^(?!.*\bformer\b).*\b(?:spokes|official)",
-                                                      phrase, re.I) \
+    speaks_for_office = re.search(r"^(?!.*\bformer\b).*\b(?:spokes|official)", phrase, re.I)
+    if NOT_OFFICIAL.search(context) and not MEDIA.search(phrase) and not speaks_for_office \
             and not has_own_title(phrase, context[:len(context) - len(phrase)]):
         return "organization" if re.search(r"\bcampaign\b", phrase, re.I) else "person"
     if remembered and not OFFICIAL_TITLES.search(phrase):
@@ -322,7 +321,8 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                     mem.last_pl = (stype, src.span)
             if QUOTE_TOKEN.search(claim.text):
                 mem.last_quote = src
-            if cue.text != ":" and _INTRODUCES.fullmatch(text, cue.end, claim.end):
+            if cue.text != ":" and (INTRODUCES.fullmatch(text, cue.end, claim.end) or
+                                    ENDS_INTRODUCING.search(claim.text)):
                 # "In a statement, the campaign wrote:" - the next paragraph is what it wrote
                 nxt = _NEXT_PARAGRAPH.search(text, claim.end)
                 block = (src, paragraph_start(text, nxt.end())) if nxt else None

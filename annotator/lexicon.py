@@ -41,7 +41,8 @@ EVIDENTIAL = set("""found finds showed shows show reveal reveals""".split())
 CUE_RE = _phrases(
     r"(?<!-)\b(?:[Aa]ccording to|point(?:s|ed) out|pointed to|made it clear|shot back|"
     r"continue[sd]?(?=[,:]|\s+that\b)|"  # "Prager continues, “...", not "continues to grow"
-    r"(?:went|goes|go) on to (?:say|call|criticize|list|argue|describe|note|praise|attack|slam)|compared(?!\s+(?:with|to)\b)|"
+    r"(?:went|goes|go) on to (?:say|call|criticize|list|argue|describe|note|praise|attack|slam)|"
+    r"compared(?!\s+(?:with|to)\b)|"
     r"in a statement|(?:released|issued) a statement|told reporters|"
     # "the report states that", not "coastal states that have moved"
     r"states(?=\s+that\b(?!\s+(?:have|has|had|will|would|are|were|is|was|could|can|may|might|do|"
@@ -83,8 +84,8 @@ OFFICIAL_TITLES = _phrases(
     r"u\.s\. attorney|national security advis[eo]r|del(?=\.\s))\b",  # "budget office", "Foreign Office"
     re.I)
 NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|served as|candidate|candidates|nominee|hopeful|"
-                          r"front-?runner|challenger|campaign|presumptive|contender|would-be|retired|professor|"
-                          r"chief executive)\b", re.I)
+                          r"front-?runner|challenger|campaign|presumptive|contender|would-be|retired|"
+                          r"professor|chief executive)\b", re.I)
 MEDIA = _phrases(
     r"\b(?:reuters|associated press|ap|afp|cnn|msnbc|fox news|fox|nbc|cbs|abc|npr|pbs|bbc|"
     r"new york times|times|washington post|post|wall street journal|journal|politico|breitbart|"
@@ -162,3 +163,6 @@ IRREGULAR_PAST = (r"(?:did|does|do|has|had|was|is|will|would)(?:\s+not)?\s+[a-z]
                   r"gave|took|spoke|got|came|met|sent|left|put|kept|held|brought|saw|won|lost|"
                   r"began|stood|sat|drew|threw|broke|led|paid")
 REPORTED_BY = re.compile(r"\s+by(?=\s+(?:the\s+)?[A-Z])")  # "As reported by X": X is the source
+INTRODUCES = re.compile(r"(?:\s+[^\s“”\"]+){0,6}\s*:\s*")  # "... wrote:" ending a claim
+# a claim ending in a participle frame and a colon: "..., observing of Trump:"
+ENDS_INTRODUCING = re.compile(r"\b(?:observing|writing|saying|adding|noting)\b[^.:“”\"]{0,40}:$")

@@ -478,3 +478,10 @@ def test_an_embedded_tweet_is_its_author_s():
            for c in extract_claims(text)}
     assert got["The levy is a disgrace."] == ("person", "@anaruiz")
     assert got["The levy passed 5-4."] == ("media", "@EastportNews")
+
+
+def test_the_paragraph_after_a_participle_frame_ending_in_a_colon_is_what_was_said():
+    text = ("Ana Ruiz wrote about the vote on her blog, observing of the council:\n\n"
+            "Whatever it does it does too late.")
+    claims = extract_claims(text)
+    assert (claims[-1].source.type, claims[-1].source.span.text) == ("person", "Ana Ruiz")
