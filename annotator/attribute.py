@@ -41,6 +41,7 @@ _WORD = re.compile(r"\w+")
 _OPENERS = ("“", '"', "''")  # quotation openers (NYT text marks quotes with two apostrophes)
 _RELATIVE = re.compile(r"\b(?:who|which|what)\s+(?:[\w’']+\s+){0,4}$")
 _NEXT_PARAGRAPH = re.compile(r"\n\s*(?=\S)")
+_SPEAKS_FOR_OFFICE = re.compile(r"^(?!.*\bformer\b).*\b(?:spokes|official)", re.I)  # not "former"
 
 
 @dataclass
@@ -178,9 +179,8 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
     if is_staff(phrase, mem.names) or remembered == "organization" or (
             is_staff(context[-40:], mem.names) and not names):
         return "organization"
-    speaks_for_office = re.search(r"^(?!.*\bformer\b).*\b(?:spokes|official)", phrase, re.I)
-    if NOT_OFFICIAL.search(context) and not MEDIA.search(phrase) and not speaks_for_office \
-            and not has_own_title(phrase, context[:len(context) - len(phrase)]):
+    if NOT_OFFICIAL.search(context) and not MEDIA.search(phrase) and not _SPEAKS_FOR_OFFICE.search(
+            phrase) and not has_own_title(phrase, context[:len(context) - len(phrase)]):
         return "organization" if re.search(r"\bcampaign\b", phrase, re.I) else "person"
     if remembered and not OFFICIAL_TITLES.search(phrase):
         return remembered

@@ -50,7 +50,9 @@ def is_staff(desc: str, names: dict[str, str]) -> bool:
                              or names.get(name_key(owner)) == "official")
 
 
-_APPOSITIVE_TITLE = r"\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er)\s+[^,]{1,40},\s*"
+# a title set off by a comma before a name: "The minister, ", "... by the secretary of the Treasury, "
+_APPOSITIVE_TITLE = re.compile(r"\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er)\s+[^,]{1,40},\s*")
+_OFFICE_OF = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+[a-z]+\s+of\s+(?:the\s+)?[A-Z][^,]{0,30},\s*$")
 
 
 def remember_names(text: str) -> dict[str, str]:
@@ -70,8 +72,7 @@ def remember_names(text: str) -> dict[str, str]:
         # a title set off by a comma describes the name only as an appositive ("The minister,
         # Lou Jiwei", "... by the secretary of the Treasury, Jacob Lew"), not after a clause
         # ("... as secretary of state, Hillary Clinton", "The mill closed, a spokeswoman, X")
-        if "," in before and not re.fullmatch(_APPOSITIVE_TITLE, before) and not re.search(
-                r"\b(?:[Tt]he|[Aa]n?)\s+[a-z]+\s+of\s+(?:the\s+)?[A-Z][^,]{0,30},\s*$", before):
+        if "," in before and not _APPOSITIVE_TITLE.fullmatch(before) and not _OFFICE_OF.search(before):
             before = before.rsplit(",", 1)[1]
         after = re.split(r"[.;:“”\"]", text[m.end():m.end() + 100])[0]
         after = after.split(",")[1] if after.startswith(",") and after.count(",") >= 1 else ""
@@ -137,20 +138,21 @@ def _letter_signers(text: str) -> dict[int, Source]:
     """Paragraph start -> the signer of the letter or post it belongs to, on a page of at least
     two signed letters; a header in capitals ("TWITTER.") starts a new run of letters."""
     paras = [(m.start(), m.group()) for m in re.finditer(r"\S[^\n]*?(?=\s*(?:\n|$))", text)]
-    signed, pending, out = 0, [], {}
+    signed, pending, out, after_signature = 0, [], {}, False
     for i, (start, para) in enumerate(paras):
-        sig = _SIGNATURE.fullmatch(para.rstrip("."))
         nxt = paras[i + 1][1] if i + 1 < len(paras) else ""
-        if sig and para.split()[0] not in STOP_CAP and (para.startswith("@") or _PLACE.fullmatch(nxt)):
-            name = para.rstrip(".")
+        name = para.rstrip(".")
+        is_signature = bool(_SIGNATURE.fullmatch(name)) and para.split()[0] not in STOP_CAP and (
+            para.startswith("@") or bool(_PLACE.fullmatch(nxt)))
+        if is_signature:
             for p in pending:
                 out[p] = Source("person", Span(start, start + len(name), name))
             signed, pending = signed + 1, []
-        elif _HEADER.fullmatch(para) or i and _SIGNATURE.fullmatch(paras[i - 1][1].rstrip(".")) \
-                and _PLACE.fullmatch(para):
+        elif _HEADER.fullmatch(para) or after_signature and _PLACE.fullmatch(para):
             pending = []  # a header, or the place line under a signature
         else:
             pending.append(start)
+        after_signature = is_signature
     return out if signed >= 2 else {}
 
 
