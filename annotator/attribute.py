@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import (ANONYMOUS, AUXILIARIES, BOUNDARIES, CONJ_CAP, CONTRACTION, CUE_RE, CUE_RE_TITLE,
-                      DETERMINERS, DOCUMENT, ENDS_INTRODUCING, EVIDENTIAL, INTRODUCES, IRREGULAR_PAST,
-                      LEADING_CUE, MEDIA, NOT_OFFICIAL, NOT_SUBJECT, OFFICIAL_TITLES, ORG_LEADER,
-                      ORGANIZATION, PARTICIPLES, PASSIVE, PREPOSITIONS, PRONOUNS, REPORTED_BY, SHARE,
+from .lexicon import (ACTION_CUES, ACTION_OBJECT, ANONYMOUS, AUXILIARIES, BOUNDARIES, CONJ_CAP,
+                      CONTRACTION, CUE_RE, CUE_RE_TITLE, DETERMINERS, DOCUMENT, ENDS_INTRODUCING,
+                      EVIDENTIAL, INTRODUCES, IRREGULAR_PAST, LEADING_CUE, MEDIA, NOT_OFFICIAL,
+                      NOT_SUBJECT, NO_SPEAKER, OFFICIAL_TITLES, ORGANIZATION, ORG_LEADER,
+                      PARTICIPLES, PASSIVE, PREPOSITIONS, PRONOUNS, QUOTE_OPEN, REPORTED_BY, SHARE,
                       SUBORDINATORS)
+from .continuation import (OPENERS, PREDICATE_ADVERB, backfill_quote_frames, bare_predicate,
+                           continues_sentence)
 from .records import Source, Span
 from .segment import QUOTE_TOKEN, quote_mask
 from .speakers import (NAME_RE, STOP_CAP, has_own_title, is_staff, name_key, named_poll,
@@ -35,10 +38,6 @@ _SUBJECT_BEFORE_ASIDES = [
      re.compile(_CLAUSE_START + "(" + _DET_NP + ")" + _ASIDES % k),
      re.compile(r"((?:[A-Z0-9][\w’'\-.]*)(?:\s+[\w’'\-.]+){0,4}\s+[A-Z][\w’'\-]*)" + _ASIDES % k))
     for k in range(1, 5)]
-# a predicate without its subject may open with one of these before its verb
-_PREDICATE_ADVERB = re.compile(r"(?:also |then |later )?")
-_WORD = re.compile(r"\w+")
-_OPENERS = ("“", '"', "''")  # quotation openers (NYT text marks quotes with two apostrophes)
 _RELATIVE = re.compile(r"\b(?:who|which|what)\s+(?:[\w’']+\s+){0,4}$")
 _NEXT_PARAGRAPH = re.compile(r"\n\s*(?=\S)")
 _SPEAKS_FOR_OFFICE = re.compile(r"^(?!.*\bformer\b).*\b(?:spokes|official)", re.I)  # not "former"
@@ -93,8 +92,8 @@ def _tokens_back(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
         start = a
         if end - start > 80:
             break
-    if start >= end or text[start:end].lower() in NOT_SUBJECT:
-        return None
+    if start >= end or text[start:end].lower() in NOT_SUBJECT or NO_SPEAKER.fullmatch(text[start:end]):
+        return None  # "Wednesday added one more", "Don’t believe them": no one speaks
     # "to assuage fears", "1,153 in pledged delegates", "avoiding blame", "Trump's claims": a
     # verb, an object or a noun, not a subject and its cue
     words_in = text[start:end].split()
@@ -247,6 +246,9 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             continue  # passive ("is expected to", "was charged"): no speaker here
         if _RELATIVE.search(c, 0, m.start()):
             continue  # "Perez, who said he expects ...": a relative clause, not the claim's frame
+        if m.group().lower() in ACTION_CUES and ACTION_OBJECT.match(c, m.end()) \
+                and not QUOTE_OPEN.search(c, m.end()):
+            continue  # "Clinton praised Smegielski for ...": an action the writer reports
         cs, ce = claim.start + m.start(), claim.start + m.end()
         cue = Span(cs, ce, text[cs:ce])
         by = m.group() == "reported" and re.search(r"\b[Aa]s\s+$", c[:m.start()]) and \
@@ -281,7 +283,7 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             np = re.match(r"\s+((?:[A-Z][\w.’'\-&]*" + det + r")(?:\s+[\w.’'\-&]+){0,6}?)"
                           r"(?=[,.;]|$|\s(?:in|on|at|during|who|after|before|when|while|to|of|"
                           r"[A-Z][a-z]+day)\b)", text[ce:claim.end])
-            if np:
+            if np and np.group(1).split()[0] not in STOP_CAP:  # "the deal, announced Friday,"
                 a, b = ce + np.start(1), ce + np.end(1)
                 while b > a and text[b - 1].isspace():
                     b -= 1
@@ -329,16 +331,16 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                 mem.last_quote = src
             out.append((src, cue))
             continue
-        fully_quoted = in_quote or claim.text.lstrip().startswith(_OPENERS)
+        fully_quoted = in_quote or claim.text.lstrip().startswith(OPENERS)
         if fully_quoted and mem.last_quote is not None:
             out.append((mem.last_quote, None))
             continue
         prev = claims[len(out) - 1] if out else None
-        if prev and _continues_sentence(prev, claim):
+        if prev and continues_sentence(prev, claim):
             # the second predicate of "X said A and insisted B" keeps X as its source; that of
             # "X debunked A and admitted B" has X as its source
             src, cue = out[-1][0], None
-            lead = CUE_RE.match(claim.text, _PREDICATE_ADVERB.match(claim.text).end())
+            lead = CUE_RE.match(claim.text, PREDICATE_ADVERB.match(claim.text).end())
             if lead:
                 cue = Span(claim.start + lead.start(), claim.start + lead.end(), lead.group())
                 subj = _sentence_subject(text, prev)
@@ -346,13 +348,18 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                     src = _source_at(text, *subj, mem)
             out.append((src, cue))
             continue
+        if prev and out[-1][1] is not None and out[-1][0].type != "author" \
+                and out[-1][1].start < prev.start + len(prev.text) and bare_predicate(prev, claim):
+            # "X said she was A and would B": the second predicate is still what X said
+            out.append((out[-1][0], None))
+            continue
         para = paragraph_start(text, claim.start)
         if block and para == block[1]:
             out.append((block[0], None))
             continue
         out.append((speakers.get(para) or named_poll(text, claim)
                     or reportedly(claim) or Source("author"), None))
-    _backfill_quote_frames(text, claims, out)
+    backfill_quote_frames(text, claims, out)
     return out
 
 
@@ -375,25 +382,3 @@ def _sentence_subject(text: str, prev: Span) -> tuple[int, int] | None:
     if not m or m.group(1).split()[0] in STOP_CAP:
         return None
     return _shorten(text, prev.start + m.start(1), prev.start + m.end(1))
-
-
-def _continues_sentence(prev: Span, claim: Span) -> bool:
-    """Whether ``claim`` is a later part of the sentence ``prev`` was split from."""
-    if re.search(r"[.!?][”\"’']*$", prev.text):
-        return False
-    # a predicate without its subject: opened by a reporting verb, or a reported "that" clause
-    first = _WORD.match(claim.text, _PREDICATE_ADVERB.match(claim.text).end())
-    return bool(first) and (first.group() == "that" or bool(CUE_RE.fullmatch(first.group())))
-
-
-def _backfill_quote_frames(text: str, claims: list[Span], out: list) -> None:
-    """A quotation whose frame comes in a later sentence (“A. B,” she said.) shares that source."""
-    for i in range(len(claims) - 1, 0, -1):
-        src, cue = out[i]
-        if cue is None or src.type == "author":
-            continue
-        j = i - 1
-        while j >= 0 and out[j][0].type == "author" and claims[j].text.startswith(_OPENERS) \
-                and "\n" not in text[claims[j].end:claims[j + 1].start]:
-            out[j] = (src, None)
-            j -= 1

@@ -35,6 +35,19 @@ argue wonder ridicules stresses testifies vows wonders answers criticises cites 
 emailed beamed promises proposes joked jokes mused muses contrasted reiterated reiterates
 extols extolled suggest warn commented shouted chanted positing
 """
+# Cues that also report an action when an object follows ("Bush endorsed Cruz", "Carson responded
+# on Sunday to accusations"): a frame only before a content clause, a colon or a quotation
+ACTION_CUES = set("""endorsed endorses praised praises criticized criticizes criticised criticises
+responded responds explained explains defended defends rejected rejects mocked mocks ridiculed
+ridicules blamed blames touted touts extolled extols""".split())
+_DAY = r"(?:on\s+)?[A-Z][a-z]+day"
+ACTION_OBJECT = re.compile(r"\s+(?:(?:also|again|publicly|quickly|" + _DAY + r")\s+)*"
+                           r"(?:to|on|with|at|in|for|the|his|her|their|its|a|an|(?!" + _DAY +
+                           r")[A-Z][\w’'\-]*)\b")
+# a one-word "subject" that names no one: "Wednesday added one more", "Don’t believe them"
+NO_SPEAKER = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun|To|Yester)day|[A-Z][a-z]*[’']t")
+# an opening quotation mark, single ones included ("slams Trump as 'a work horse'")
+QUOTE_OPEN = re.compile(r"''|[“”\"‘]|(?<!\w)'")
 # Verbs that report a finding when their subject is a document, study or poll ("the survey
 # found"), but an action otherwise ("police found the car").
 EVIDENTIAL = set("""found finds showed shows show reveal reveals""".split())

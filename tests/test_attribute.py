@@ -485,3 +485,47 @@ def test_the_paragraph_after_a_participle_frame_ending_in_a_colon_is_what_was_sa
             "Whatever it does it does too late.")
     claims = extract_claims(text)
     assert (claims[-1].source.type, claims[-1].source.span.text) == ("person", "Ana Ruiz")
+
+
+def _sources_of_parts(text, parts):
+    spans, pos = [], 0
+    for part in parts:
+        pos = text.index(part, pos)
+        spans.append(Span(pos, pos + len(part), part))
+    return [(s.type, s.span.text if s.span else None) for s, _ in attribute(text, spans)]
+
+
+def test_a_second_predicate_without_subject_continues_what_was_said():
+    text = "Tom Keller, a grocer, said he backed the levy and would probably vote for it again."
+    got = _sources_of_parts(text, ["Tom Keller, a grocer, said he backed the levy",
+                                   "would probably vote for it again."])
+    assert got == [("person", "Tom Keller")] * 2
+    # the writer's own two predicates stay the writer's
+    text = "The council met on Monday and would meet again in May."
+    got = _sources_of_parts(text, ["The council met on Monday", "would meet again in May."])
+    assert got == [("author", None)] * 2
+
+
+@pytest.mark.parametrize("text", [
+    "Wednesday added one more twist to the race.",
+    "Don’t believe them.",
+    "The deal, announced Friday, would last four years.",
+])
+def test_days_and_contractions_are_no_speakers(text):
+    assert first(text).source.type == "author"
+
+
+@pytest.mark.parametrize("text,stype", [
+    # an action the writer reports (TAXONOMY 2: "The ministry closed the border" is the author's)
+    ("Tom Keller endorsed Ana Ruiz on Wednesday.", "author"),
+    ("Ana Ruiz praised the volunteers for their work.", "author"),
+    ("Tom Keller responded on Sunday to accusations of fraud.", "author"),
+    # the same verbs framing what was said stay frames
+    ("Ana Ruiz praised the volunteers as “the backbone of this city.”", "person"),
+    ("Tom Keller responded that the accusations were false.", "person"),
+    ("The Keller campaign responded Friday, saying the accusations were false.", "organization"),
+    ("“The accusations are false,” Tom Keller responded.", "person"),
+    ("Ruiz slams Keller as 'a fraud.'", "person"),
+])
+def test_action_verbs_are_frames_only_around_what_was_said(text, stype):
+    assert first(text).source.type == stype
