@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from .lexicon import (ACTION_CUES, ACTION_OBJECT, ANONYMOUS, AUXILIARIES, BOUNDARIES, CONJ_CAP,
                       CONTRACTION, CUE_RE, CUE_RE_TITLE, DETERMINERS, DOCUMENT, ENDS_INTRODUCING,
-                      EVIDENTIAL, INTRODUCES, IRREGULAR_PAST, LEADING_CUE, MEDIA, NOT_OFFICIAL,
-                      NOT_SUBJECT, NO_SPEAKER, OFFICIAL_TITLES, ORGANIZATION, ORG_LEADER,
-                      PARTICIPLES, PASSIVE, PREPOSITIONS, PRONOUNS, QUOTE_OPEN, REPORTED_BY, SHARE,
-                      SUBORDINATORS)
+                      EVIDENTIAL, HEADLINE_TAG, INTRODUCES, IRREGULAR_PAST, LEADING_CUE, MEDIA,
+                      NOT_OFFICIAL, NOT_SUBJECT, NO_SPEAKER, OFFICIAL_TITLES, ORGANIZATION,
+                      ORG_LEADER, PARTICIPLES, PASSIVE, PREPOSITIONS, PRONOUNS, QUOTE_OPEN,
+                      REPORTED_BY, SHARE, SUBORDINATORS, WRITE_CUES, WRITE_OBJECT)
 from .continuation import (OPENERS, PREDICATE_ADVERB, backfill_quote_frames, bare_predicate,
                            continues_sentence)
 from .records import Source, Span
@@ -233,7 +233,8 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
     c = claim.text
     mask = quote_mask(c, open_at_start)[0]
     head = re.match(r"^([A-Z][\w.’'\- ]{1,40}):\s", c)
-    if head and not mask[0] and not re.search(r"\s[a-z]+$", head.group(1)):  # not "Trump boomed:"
+    if head and not mask[0] and not re.search(r"\s[a-z]+$", head.group(1)) \
+            and not HEADLINE_TAG.fullmatch(head.group(1)):  # not "Trump boomed:", not "LOOK:"
         s, e = claim.start + head.start(1), claim.start + head.end(1)
         return (s, e), Span(e, e + 1, ":")
     if lead := LEADING_CUE.match(c):
@@ -246,8 +247,9 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             continue  # passive ("is expected to", "was charged"): no speaker here
         if _RELATIVE.search(c, 0, m.start()):
             continue  # "Perez, who said he expects ...": a relative clause, not the claim's frame
-        if m.group().lower() in ACTION_CUES and ACTION_OBJECT.match(c, m.end()) \
-                and not QUOTE_OPEN.search(c, m.end()):
+        if (m.group().lower() in ACTION_CUES and ACTION_OBJECT.match(c, m.end()) or m.group().lower()
+                in WRITE_CUES and WRITE_OBJECT.match(c, m.end())) and not QUOTE_OPEN.search(c, m.end()) \
+                and not c.rstrip().endswith(":"):
             continue  # "Clinton praised Smegielski for ...": an action the writer reports
         cs, ce = claim.start + m.start(), claim.start + m.end()
         cue = Span(cs, ce, text[cs:ce])

@@ -529,3 +529,15 @@ def test_days_and_contractions_are_no_speakers(text):
 ])
 def test_action_verbs_are_frames_only_around_what_was_said(text, stype):
     assert first(text).source.type == stype
+
+
+@pytest.mark.parametrize("text,stype", [
+    ("Ana Ruiz tweeted an image of the flooded depot.", "author"),
+    ("Tom Keller wrote a letter to the council asking for a recount.", "author"),
+    ("Ana Ruiz wrote in a court filing that the request was futile.", "person"),
+    ("Tom Keller wrote about the vote on his blog:", "person"),
+    ("LOOK: Photos of the flooded depot are going viral.", "author"),
+    ("Ana Ruiz: The levy is a disgrace.", "person"),
+])
+def test_writing_verbs_with_a_thing_written_and_headline_kickers(text, stype):
+    assert first(text).source.type == stype
