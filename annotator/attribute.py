@@ -247,9 +247,7 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             continue  # passive ("is expected to", "was charged"): no speaker here
         if _RELATIVE.search(c, 0, m.start()):
             continue  # "Perez, who said he expects ...": a relative clause, not the claim's frame
-        if (m.group().lower() in ACTION_CUES and ACTION_OBJECT.match(c, m.end()) or m.group().lower()
-                in WRITE_CUES and WRITE_OBJECT.match(c, m.end())) and not QUOTE_OPEN.search(c, m.end()) \
-                and not c.rstrip().endswith(":"):
+        if _reports_action(c, m):
             continue  # "Clinton praised Smegielski for ...": an action the writer reports
         cs, ce = claim.start + m.start(), claim.start + m.end()
         cue = Span(cs, ce, text[cs:ce])
@@ -285,7 +283,7 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             np = re.match(r"\s+((?:[A-Z][\w.’'\-&]*" + det + r")(?:\s+[\w.’'\-&]+){0,6}?)"
                           r"(?=[,.;]|$|\s(?:in|on|at|during|who|after|before|when|while|to|of|"
                           r"[A-Z][a-z]+day)\b)", text[ce:claim.end])
-            if np and np.group(1).split()[0] not in STOP_CAP:  # "the deal, announced Friday,"
+            if np and not NO_SPEAKER.fullmatch(np.group(1).split()[0]):  # "the deal, announced Friday,"
                 a, b = ce + np.start(1), ce + np.end(1)
                 while b > a and text[b - 1].isspace():
                     b -= 1
@@ -295,6 +293,15 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
         if subj and (m.group().lower() not in EVIDENTIAL or MEDIA.search(text[subj[0]:subj[1]])):
             return _shorten(text, *subj), cue
     return None
+
+
+def _reports_action(c: str, cue: re.Match) -> bool:
+    """Whether a cue that can also name an action does so here: an object follows it ("endorsed
+    Cruz", "tweeted an image") and no quotation or colon gives what was said."""
+    word = cue.group().lower()
+    obj = ACTION_OBJECT if word in ACTION_CUES else WRITE_OBJECT if word in WRITE_CUES else None
+    return bool(obj and obj.match(c, cue.end()) and not QUOTE_OPEN.search(c, cue.end())
+                and not c.rstrip().endswith(":"))
 
 
 def open_quote_at(text: str, pos: int) -> bool:
@@ -350,8 +357,8 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
                     src = _source_at(text, *subj, mem)
             out.append((src, cue))
             continue
-        if prev and out[-1][1] is not None and out[-1][0].type != "author" \
-                and out[-1][1].start < prev.start + len(prev.text) and bare_predicate(prev, claim):
+        framed = out[-1][1] is not None and out[-1][0].type != "author" if out else False
+        if prev and framed and bare_predicate(prev, claim):
             # "X said she was A and would B": the second predicate is still what X said
             out.append((out[-1][0], None))
             continue

@@ -40,15 +40,15 @@ extols extolled suggest warn commented shouted chanted positing
 ACTION_CUES = set("""endorsed endorses praised praises criticized criticizes criticised criticises
 responded responds explained explains defended defends rejected rejects mocked mocks ridiculed
 ridicules blamed blames touted touts extolled extols""".split())
-_DAY = r"(?:on\s+)?[A-Z][a-z]+day"
-ACTION_OBJECT = re.compile(r"\s+(?:(?:also|again|publicly|quickly|" + _DAY + r")\s+)*"
+_DAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+ACTION_OBJECT = re.compile(r"\s+(?:(?:also|again|publicly|quickly|(?:on\s+)?" + _DAY + r")\s+)*"
                            r"(?:to|on|with|at|for|the|his|her|their|its|a|an|(?!" + _DAY +
                            r")[A-Z][\w’'\-]*)\b")
-# a one-word "subject" that names no one: "Wednesday added one more", "Don’t believe them"
-NO_SPEAKER = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun|To|Yester)day|[A-Z][a-z]*[’']t")
 # writing verbs report an action when a thing written follows ("tweeted an image", "wrote a letter")
 WRITE_CUES = set("wrote writes tweeted tweets posted posts".split())
-WRITE_OBJECT = re.compile(r"\s+(?:the|an?|his|her|their|its|about|(?:[A-Z][a-z]+day\s+)?(?:a|an|the))\b")
+WRITE_OBJECT = re.compile(r"\s+(?:" + _DAY + r"\s+)?(?:the|an?|his|her|their|its|about)\b")
+# a one-word "subject" that names no one: "Wednesday added one more", "Don’t believe them"
+NO_SPEAKER = re.compile(_DAY + r"|(?:To|Yester)day|[A-Z][a-z]*[’']t")
 # kicker words that open headlines and name no one ("LOOK: Shocking photos ...", "Revealed: ...")
 HEADLINE_TAG = re.compile(r"(?:look|watch|revealed|breaking|exclusive|update|video|photos|analysis|"
                           r"opinion|editorial|live|just in)", re.I)
