@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .lexicon import (ACTION_CUES, ACTION_OBJECT, ANONYMOUS, AUXILIARIES, BOUNDARIES, CONJ_CAP,
                       CONTRACTION, CUE_RE, CUE_RE_TITLE, DETERMINERS, DOCUMENT, ENDS_INTRODUCING,
                       EVIDENTIAL, HEADLINE_TAG, INTRODUCES, IRREGULAR_PAST, LEADING_CUE, MEDIA,
-                      NOT_OFFICIAL, NOT_SUBJECT, NO_SPEAKER, OFFICIAL_TITLES, ORGANIZATION,
+                      NOT_OFFICIAL, NOT_REPORTING, NOT_SUBJECT, NO_SPEAKER, OFFICIAL_TITLES, ORGANIZATION,
                       ORG_LEADER, PARTICIPLES, PASSIVE, PREPOSITIONS, PRONOUNS, QUOTE_OPEN,
                       REPORTED_BY, SHARE, SUBORDINATORS, WRITE_CUES, WRITE_OBJECT)
 from .continuation import (OPENERS, PREDICATE_ADVERB, backfill_quote_frames, bare_predicate,
@@ -247,7 +247,7 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             continue  # passive ("is expected to", "was charged"): no speaker here
         if _RELATIVE.search(c, 0, m.start()):
             continue  # "Perez, who said he expects ...": a relative clause, not the claim's frame
-        if _reports_action(c, m):
+        if _reports_action(c, m) or NOT_REPORTING.match(c, m.start()):
             continue  # "Clinton praised Smegielski for ...": an action the writer reports
         cs, ce = claim.start + m.start(), claim.start + m.end()
         cue = Span(cs, ce, text[cs:ce])
@@ -301,7 +301,8 @@ def _reports_action(c: str, cue: re.Match) -> bool:
     word = cue.group().lower()
     obj = ACTION_OBJECT if word in ACTION_CUES else WRITE_OBJECT if word in WRITE_CUES else None
     return bool(obj and obj.match(c, cue.end()) and not QUOTE_OPEN.search(c, cue.end())
-                and not c.rstrip().endswith(":"))
+                and not c.rstrip().endswith(":")
+                and not re.search(r"(?:[”\"]|'')\s*$", c[:cue.start()]))  # '..." declared Ann'
 
 
 def open_quote_at(text: str, pos: int) -> bool:
@@ -374,7 +375,8 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
 
 def _source_at(text: str, a: int, b: int, mem: _Memory) -> Source:
     """The source named by ``text[a:b]``, typed from the phrase and the words before it."""
-    return Source(_type_of(text[a:b], text[max(0, a - 60):b], mem, text, a), Span(a, b, text[a:b]))
+    lo = max(a - 60, paragraph_start(text, a))  # words of the paragraph before do not describe it
+    return Source(_type_of(text[a:b], text[lo:b], mem, text, a), Span(a, b, text[a:b]))
 
 
 # the subject may follow an opening phrase ("In his speech, Obama positioned"), and a party tag,

@@ -39,11 +39,15 @@ extols extolled suggest warn commented shouted chanted positing
 # on Sunday to accusations"): a frame only before a content clause, a colon or a quotation
 ACTION_CUES = set("""endorsed endorses praised praises criticized criticizes criticised criticises
 responded responds explained explains defended defends rejected rejects mocked mocks ridiculed
-ridicules blamed blames touted touts extolled extols""".split())
+ridicules blamed blames touted touts extolled extols maintained maintains contrasted contrasts
+declared declares""".split())
 _DAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 ACTION_OBJECT = re.compile(r"\s+(?:(?:also|again|publicly|quickly|(?:on\s+)?" + _DAY + r")\s+)*"
                            r"(?:to|on|with|at|for|the|his|her|their|its|a|an|(?!" + _DAY +
                            r")[A-Z][\w’'\-]*)\b")
+# cue words that name no saying here: "20 pledged delegates", "adding to her lead"
+NOT_REPORTING = re.compile(r"(?:pledged|announced|declared)\s+(?:delegates?|candidac|candidates?)|"
+                           r"add(?:s|ed|ing)\s+to\s+(?!(?:reporters|that)\b)[a-z]")  # not "added to People"
 # writing verbs report an action when a thing written follows ("tweeted an image", "wrote a letter")
 WRITE_CUES = set("wrote writes tweeted tweets posted posts".split())
 WRITE_OBJECT = re.compile(r"\s+(?:" + _DAY + r"\s+)?(?:the|an?|his|her|their|its|about)\b")
@@ -100,7 +104,7 @@ OFFICIAL_TITLES = _phrases(
     r"clerk|board|commission|auditor|inspectors?|troopers?|officers?|coroner|district attorney|"
     r"attorneys general|ministers|governors|mayors|embassy|consulate|legislature|assembly|"
     r"coroner's office|[a-z]\w+ office|(?:majority|minority) (?:leader|whip)|undersecretary|"
-    r"u\.s\. attorney|national security advis[eo]r|del(?=\.\s))\b",  # "budget office", "Foreign Office"
+    r"u\.s\. attorney|national security advis[eo]r|del(?=\.\s)|(?-i:AG))\b",  # "budget office", "Foreign Office"
     re.I)
 NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|served as|candidate|candidates|nominee|hopeful|"
                           r"front-?runner|challenger|campaign|presumptive|contender|would-be|retired|"
@@ -132,8 +136,14 @@ FIGURES = re.compile(r"\d\s?(?:%|percent|points?)|\d+-\d+|\bpercent|points?\b")
 STAFF = _phrases(
     r"\b(?i:campaign (?:manager|chair(?:man|woman)?|spokes(?:man|woman|person)|aide|adviser|advisor|"
     r"director))\b|\b(?P<owner>[A-Z][\w\-]+)(?:['’]s?)? (?i:(?:senior |chief |top |deputy )?"
-    r"(?:(?:[a-z]+ ){0,2}(?:adviser|advisor|aide|strategist|spokes(?:man|woman|person))|"
-    r"(?:communications?|political|press|digital) director))\b")
+    r"(?:(?:[a-z]+ ){0,2}(?:advisers?|advisors?|aides?|strategists?|spokes(?:man|woman|person))|"
+    r"(?:communications?|political|press|digital) director))\b|"
+    # a role in a body's service: "legal director for the gay rights group" (its head, the
+    # director or executive director, speaks as a person, like its president)
+    r"\b(?:(?!executive )[a-z]+ director|(?i:(?:[a-z]+ )?(?:spokes(?:man|woman|person)|aide|adviser))) "
+    r"(?:for|of|at|with) "
+    r"(?:the |an? )?(?:[\w\-’']+ ){0,4}(?i:group|organization|campaign|union|coalition|association|"
+    r"company|firm)\b")
 # the head of a non-official body is a person ("CWA President Chris Shelton", "Judicial Watch
 # president Tom Fitton", "president of the Union for Reform Judaism"), not an officeholder
 ORG_LEADER = re.compile(
@@ -141,7 +151,7 @@ ORG_LEADER = re.compile(
     r"Association|Council|Center|Committee|Fund|Alliance|League|Society|Network|Project|Action|"
     r"Parenthood)) (?:[Pp]resident|[Cc]hair(?:man|woman)?|CEO)\b|"
     r"\b[Pp]resident of (?:the )?(?:[A-Z][\w\-’']* )*(?:Union|Foundation|Institute|Group|Association|"
-    r"Coalition|Center|Society|League|Alliance|Fund|Women|Council)\b")
+    r"Coalition|Center|Society|League|Alliance|Fund|Women|Council|Republicans|Democrats|Club)\b")
 # words that make such a role a public one ("White House press secretary")
 PUBLIC_BODY = re.compile(r"\b(?:white house|department|national security|administration|"
                          r"government|ministry|agency|pentagon)\b", re.I)

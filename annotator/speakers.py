@@ -12,7 +12,8 @@ from .lexicon import (FIGURES, MEDIA, NOT_OFFICIAL, OFFICIAL_TITLES, ORG_LEADER,
 from .records import Source, Span
 from .segment import quote_mask
 
-NAME_RE = re.compile(r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*)(?:\s+(?:[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*|"
+NAME_RE = re.compile(r"(?:(?:[A-Z]\.){2,}|[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*)(?:\s+(?:(?:[A-Z]\.){2,}|"
+                     r"[A-Z][a-z]{0,2}\.|[A-Z][\w’'\-]*|"
                    r"(?:de|van|von)\b|al-\w+))*")
 STOP_CAP = {"The", "A", "An", "But", "And", "In", "On", "At", "For", "With", "After", "Before",
              "When", "While", "As", "Asked", "Speaking", "Hours", "Meanwhile", "However", "Still",
@@ -68,7 +69,9 @@ def remember_names(text: str) -> dict[str, str]:
         if surname in names:
             continue
         # the title may precede the name directly or as an appositive ("The minister, Lou Jiwei")
-        before = re.split(r"[.;:“”\"]|\band\b", text[max(0, m.start() - 60):m.start()])[-1]
+        # an abbreviation's period is not a sentence end: "Assistant U.S. Attorney Maya Song"
+        before = re.split(r"(?<![A-Z])\.|(?<=[A-Z])\.(?=\s+[a-z])|[;:“”\"]|\band\b",
+                          text[max(0, m.start() - 60):m.start()])[-1]
         # a title set off by a comma describes the name only as an appositive ("The minister,
         # Lou Jiwei", "... by the secretary of the Treasury, Jacob Lew"), not after a clause
         # ("... as secretary of state, Hillary Clinton", "The mill closed, a spokeswoman, X")

@@ -541,3 +541,37 @@ def test_action_verbs_are_frames_only_around_what_was_said(text, stype):
 ])
 def test_writing_verbs_with_a_thing_written_and_headline_kickers(text, stype):
     assert first(text).source.type == stype
+
+
+@pytest.mark.parametrize("text,stype", [
+    # cue words that name no saying
+    ("Ana Ruiz has won 40 pledged delegates so far.", "author"),
+    ("Tom Keller won the county, adding to his lead over Ana Ruiz.", "author"),
+    ("“It was a landslide,” Tom Keller added to reporters.", "person"),
+    # maintain / contrast / declare + object: an action; after a quotation: a frame
+    ("Ana Ruiz maintains a large lead over Tom Keller.", "author"),
+    ("Tom Keller contrasted his record with the mayor's.", "author"),
+    ("Ana Ruiz declared a state of emergency on Friday.", "author"),
+    ("Ana Ruiz declared that the levy was a disgrace.", "person"),
+    ("“I am voting for anyone but Keller,” declared Ana Ruiz, 29, of Eastport.", "person"),
+])
+def test_cue_words_that_report_no_saying(text, stype):
+    assert first(text).source.type == stype
+
+
+@pytest.mark.parametrize("text,stype", [
+    # "U.S." and "AG" belong to the title, whose abbreviation periods end no sentence
+    ("A maximum sentence would deter others, Assistant U.S. Attorney Maya D. Song wrote. "
+     "Hacking is no game, Song wrote.", "official"),
+    ("Impeach AG Lenz, critics say. Lenz announced that the state would be sued.", "official"),
+    # staff in a body's service speak for it; its head (the director) speaks as a person
+    ("Sara Webb, legal director for the tenants' rights group, said the rule was unlawful.",
+     "organization"),
+    ("Mr. Keller's aides said he would campaign in Ohio.", "organization"),
+    # a description in the paragraph before does not type the speaker
+    ("He would have worked to elect their candidate.\n\n"
+     "“I would have been all in,” Mr. Reyes, the mayor of Eastport, said.", "official"),
+])
+def test_titles_and_staff_type_named_speakers(text, stype):
+    claims = extract_claims(text)
+    assert claims[-1].source.type == stype
