@@ -38,11 +38,6 @@ def default_model_dir() -> Path:
     return MODELS_DIR / current.read_text().strip()
 
 
-def claim_input(claim_text: str, source_type: str) -> tuple[str, str]:
-    """The text pair the model sees: the extracted source type, then the claim."""
-    return source_type, claim_text
-
-
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     m = mask.unsqueeze(-1).to(hidden.dtype)
     return (hidden * m).sum(1) / m.sum(1).clamp(min=1e-6)
@@ -101,6 +96,7 @@ class ClaimClassifier:
 
     source_types: tuple[str, ...] = ()
     source_temperature: float = 1.0
+    source_input: str = "type"  # see score.SOURCE_INPUTS
     # padded batch -> [label logits, source logits]; None = the torch model
     forward: Callable | None = None
 
@@ -208,4 +204,4 @@ def load_classifier(path: str | os.PathLike | None = None, threads: int | None =
                            int(meta.get("max_length", 128)),
                            source_types=source_types,
                            source_temperature=float(meta.get("source_temperature", 1.0)),
-                           forward=forward)
+                           source_input=meta.get("source_input", "type"), forward=forward)

@@ -28,8 +28,7 @@ def unlabeled_documents(cfg: TrainConfig, exclude_docs: set[str], rng: random.Ra
 def distill_examples(cfg: TrainConfig, exclude_docs: set[str], rng: random.Random
                      ) -> tuple[list[Example], dict]:
     """Unlabeled product examples: the pipeline's own claims (rule source type, claim text)."""
-    from .classify import claim_input
-    from .score import extract_claims
+    from .score import claim_input, extract_claims
 
     root = corpus_root(cfg.corpus_root)
     docs = unlabeled_documents(cfg, exclude_docs, rng)
@@ -37,7 +36,8 @@ def distill_examples(cfg: TrainConfig, exclude_docs: set[str], rng: random.Rando
     for doc in docs:
         text = read_document(doc, root)
         h.update(text.encode("utf-8"))
-        out += [Example("distill", *claim_input(c.text, c.source.type), -1)
+        out += [Example("distill", *claim_input(c.text, c.source.type, c.source.span.text
+                                                if c.source.span else None, cfg.source_input), -1)
                 for c in extract_claims(text)]
     card = {"source": "polnear (unlabeled, teacher soft targets)",
             "license": "research use (PolNeAR v1.0.0, Newell et al. 2018)",
@@ -56,6 +56,9 @@ def attach_teacher_targets(cfg: TrainConfig, examples: list[Example], train_idx:
     teacher = load_classifier(cfg.teacher, threads=cfg.threads, runtime="onnx")
     if teacher.labels != claim_labels() or teacher.source_types != source_types():
         raise ValueError(f"teacher {cfg.teacher} has another label map than labels/schema.json")
+    if teacher.source_input != cfg.source_input:
+        raise ValueError(f"teacher {cfg.teacher} reads source input {teacher.source_input!r}, "
+                         f"the student {cfg.source_input!r}")
     idx = [i for i in train_idx if examples[i].head in ("claim", "distill")]
     probs = teacher.predict([(examples[i].a, examples[i].b) for i in idx])
     for i, (p, q) in zip(idx, probs):

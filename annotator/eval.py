@@ -7,7 +7,7 @@ from . import corpora
 from .gold import GoldDoc, corpus_root, read_document
 from .labels import claim_labels
 from .records import Article, Claim
-from .score import Classifier, extract_claims, given_source, score_articles
+from .score import Classifier, extract_claims, given_source, model_inputs, score_articles
 
 IOU_THRESHOLD = 0.5
 
@@ -100,7 +100,8 @@ def evaluate_oracle_segments(classifier: Classifier, docs: Sequence[GoldDoc]) ->
     for d in docs:
         spans = list(d.claims)
         srcs = attribute(d.text, spans)
-        probs = classifier.predict([(s.type, c.text) for c, (s, _) in zip(spans, srcs)])
+        probs = classifier.predict(model_inputs(
+            [Claim(c.start, c.end, c.text, source=s) for c, (s, _) in zip(spans, srcs)], classifier))
         pairs += [(c.label, max(p, key=p.get)) for c, (p, _) in zip(spans, probs)]
         rules_ok += sum(c.source.type == s.type for c, (s, _) in zip(spans, srcs))
     return {**label_report(pairs),
@@ -219,7 +220,7 @@ def evaluate_gold_sources(classifier: Classifier, docs: Sequence[GoldDoc]) -> di
     perfect source typing (a diagnostic; run time never sees gold types)."""
     pairs = []
     for d in docs:
-        probs = classifier.predict([(c.source.type, c.text) for c in d.claims])
+        probs = classifier.predict(model_inputs(d.claims, classifier))
         for c, (p, _) in zip(d.claims, probs):
             p = given_source(p, c.source.type)
             pairs.append((c.label, max(p, key=p.get)))

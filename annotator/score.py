@@ -19,6 +19,28 @@ class Classifier(Protocol):
                 ) -> list[tuple[dict[str, float], dict[str, float] | None]]: ...
 
 
+# What a model's first input segment holds: the extracted source type only, or the type and the
+# words naming the source ("official: Gov. Mike Pence"), which the claim text lacks for a quote
+# continued from an earlier sentence or a pronoun. Stored in annotator.json; older models: "type".
+SOURCE_INPUTS = ("type", "type+span")
+
+
+def claim_input(claim_text: str, source_type: str, source_text: str | None = None,
+                mode: str = "type") -> tuple[str, str]:
+    """The text pair the model sees: the extracted source (see SOURCE_INPUTS), then the claim."""
+    if mode not in SOURCE_INPUTS:
+        raise ValueError(f"unknown source input {mode!r}; choose one of {', '.join(SOURCE_INPUTS)}")
+    first = f"{source_type}: {source_text}" if mode == "type+span" and source_text else source_type
+    return first, claim_text
+
+
+def model_inputs(claims: Iterable[Claim], classifier: Classifier) -> list[tuple[str, str]]:
+    """The classifier's text pairs for claims, in the input form the model was trained on."""
+    mode = getattr(classifier, "source_input", "type")
+    return [claim_input(c.text, c.source.type, c.source.span.text if c.source.span else None, mode)
+            for c in claims]
+
+
 def extract_claims(text: str) -> list[Claim]:
     """Unlabeled claims with their sources and cues (no model needed)."""
     spans = segment(text)
@@ -96,8 +118,8 @@ def score_articles(articles: Iterable[Article], classifier: Classifier,
     n_pending = 0
 
     def flush():
-        pairs = [(c.source.type, c.text) for _, cl in pending for c in cl]
-        probs = iter(classifier.predict(pairs))
+        probs = iter(classifier.predict(model_inputs((c for _, cl in pending for c in cl),
+                                                     classifier)))
         for art, cl in pending:
             labeled = tuple(_label(c, *next(probs)) for c in cl)
             yield ArticleResult(id=art.id, claims=labeled, profile=profile(labeled),

@@ -324,8 +324,9 @@ def train(cfg: TrainConfig, out_dir: str | Path, log=print) -> Path:
             "label2id": {k: i for i, k in enumerate(claim_labels())}, "heads": heads,
             "temperature": temperature, "source_types": list(source_types()),
             "source_temperature": source_temperature, "max_length": cfg.max_length,
-            "pooling": "mean",
-            "input": "text pair: (extracted source type, claim text)"}
+            "pooling": "mean", "source_input": cfg.source_input,
+            "input": "text pair: (extracted source, claim text); source_input says what the "
+                     "first holds"}
     save_model_dir(model, tokenizer, meta, out_dir)
     (out_dir / "training_config.json").write_text(json.dumps(asdict(cfg), indent=2))
     (out_dir / "training_data.json").write_text(json.dumps(data_cards, indent=2))

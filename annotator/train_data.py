@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import corpora
 from .attribute import attribute
-from .classify import claim_input
+from .score import claim_input
 from .gold import GOLD_FILE, load_gold, sha256_text
 from .labels import claim_labels, source_types
 from .records import Span
@@ -67,6 +67,8 @@ class TrainConfig:
     teacher: str | None = None
     distill_docs: int = 300
     distill_weight: float = 1.0
+    # the model's first input segment: "type" or "type+span" (score.SOURCE_INPUTS)
+    source_input: str = "type"
 
 
 @dataclass
@@ -83,13 +85,14 @@ def _sample(rows: list, n: int, rng: random.Random) -> list:
     return rows if len(rows) <= n else rng.sample(rows, n)
 
 
-def claim_examples(text: str, claims) -> list[Example]:
+def claim_examples(text: str, claims, mode: str = "type") -> list[Example]:
     """Product examples of one document. The input carries the source type that the rules
     extract for the annotated span (not the annotated type), so training sees what inference
     sees; the annotated type is the source head's target."""
     lab = {name: i for i, name in enumerate(claim_labels())}
     src_type = {name: i for i, name in enumerate(source_types())}
-    return [Example("claim", *claim_input(c.text, src.type), lab[c.label], src_type[c.source.type])
+    return [Example("claim", *claim_input(c.text, src.type, src.span and src.span.text, mode),
+                    lab[c.label], src_type[c.source.type])
             for c, (src, _) in zip(claims, attribute(text, claims))]
 
 
@@ -98,10 +101,10 @@ def gold_path(cfg: "TrainConfig") -> Path:
 
 
 def gold_examples(split: str, root=None, docs: int | None = None,
-                  path: Path = GOLD_FILE) -> list[Example]:
+                  path: Path = GOLD_FILE, mode: str = "type") -> list[Example]:
     """Product examples of the primary pass of one split of a gold file (default: shipped)."""
     gold = load_gold(path, root, splits=[split], annotator="A")
-    return [e for doc in gold[:docs] for e in claim_examples(doc.text, doc.claims)]
+    return [e for doc in gold[:docs] for e in claim_examples(doc.text, doc.claims, mode)]
 
 
 def load_corrections(paths: list[str], frozen_hashes: set[str]) -> tuple[list, dict]:
@@ -153,8 +156,9 @@ def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, li
     records = [json.loads(line) for line in lines]
     gold_docs = {r["doc"]: r for r in records}
     groups = {
-        "train": gold_examples("train", cfg.corpus_root, docs=cfg.gold_train_docs, path=path),
-        "dev": gold_examples("dev", cfg.corpus_root, path=path),
+        "train": gold_examples("train", cfg.corpus_root, docs=cfg.gold_train_docs, path=path,
+                               mode=cfg.source_input),
+        "dev": gold_examples("dev", cfg.corpus_root, path=path, mode=cfg.source_input),
     }
     counts = {lab: 0 for lab in claim_labels()}
     for e in groups["train"] + groups["dev"]:
@@ -167,7 +171,7 @@ def build_examples(cfg: "TrainConfig", rng: random.Random) -> tuple[dict[str, li
               "examples": len(groups["train"]) + len(groups["dev"]), "counts": counts}]
     frozen = {r["sha256"] for r in gold_docs.values() if r["split"] in ("dev", "test")}
     docs, card = load_corrections(list(cfg.corrections), frozen)
-    groups["corrections"] = [e for text, cl in docs for e in claim_examples(text, cl)]
+    groups["corrections"] = [e for text, cl in docs for e in claim_examples(text, cl, cfg.source_input)]
     if card:
         cards.append(card)
     groups["aux"], aux_cards = aux_examples(cfg, set(gold_docs), rng)

@@ -14,7 +14,7 @@ def _onnx_cache(tmp_path_factory):
     mp.undo()
 
 
-def build_tiny_model(out_dir, with_source: bool = False, seed: int = 0):
+def build_tiny_model(out_dir, with_source: bool = False, seed: int = 0, source_input: str = "type"):
     from transformers import AutoTokenizer, BertConfig, BertModel
 
     from annotator.classify import ClaimModel, base_encoder_dir, save_model_dir
@@ -26,7 +26,7 @@ def build_tiny_model(out_dir, with_source: bool = False, seed: int = 0):
                      num_attention_heads=2, intermediate_size=64, max_position_embeddings=512)
     heads = {"labels": len(claim_labels())}
     meta = {"name": "tiny-test", "version": "0", "labels": list(claim_labels()),
-            "temperature": 1.0, "max_length": 128}
+            "temperature": 1.0, "max_length": 128, "source_input": source_input}
     if with_source:
         heads["source"] = len(source_types())
         meta |= {"source_types": list(source_types()), "source_temperature": 1.5}
