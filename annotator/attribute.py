@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from .lexicon import (ACTION_CUES, ACTION_OBJECT, ANONYMOUS, AUXILIARIES, BOUNDARIES, CONJ_CAP,
                       CONTRACTION, CUE_RE, CUE_RE_TITLE, DETERMINERS, DOCUMENT, ENDS_INTRODUCING,
-                      EVIDENTIAL, HEADLINE_TAG, INTRODUCES, IRREGULAR_PAST, LEADING_CUE, MEDIA,
-                      NOT_OFFICIAL, NOT_REPORTING, NOT_SUBJECT, NO_SPEAKER, OFFICIAL_TITLES, ORGANIZATION,
-                      ORG_LEADER, PARTICIPLES, PASSIVE, PREPOSITIONS, PRONOUNS, QUOTE_OPEN,
-                      REPORTED_BY, SHARE, SUBORDINATORS, WRITE_CUES, WRITE_OBJECT)
+                      EVIDENTIAL, FINDINGS, HEADLINE_TAG, INTRODUCES, IRREGULAR_PAST, LEADING_CUE,
+                      MEDIA, NOT_OFFICIAL, NOT_REPORTING, NOT_SUBJECT, NO_SPEAKER,
+                      OFFICIAL_TITLES, ORGANIZATION, ORG_LEADER, PARTICIPLES, PASSIVE,
+                      PREPOSITIONS, PRONOUNS, QUOTE_OPEN, REPORTED_BY, SHARE, SUBORDINATORS,
+                      WRITE_CUES, WRITE_OBJECT)
 from .continuation import (OPENERS, PREDICATE_ADVERB, backfill_quote_frames, bare_predicate,
                            continues_sentence)
 from .records import Source, Span
@@ -290,7 +291,8 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
                 return _shorten(text, a, b), cue
         subj = ((claim.start + appos[0], claim.start + appos[1]) if appos
                 else _tokens_back(text, claim.start, cs))
-        if subj and (m.group().lower() not in EVIDENTIAL or MEDIA.search(text[subj[0]:subj[1]])):
+        if subj and (m.group().lower() not in EVIDENTIAL or MEDIA.search(text[subj[0]:subj[1]])
+                     or m.group().lower() in FINDINGS and re.match(r"\s+that\b", c[m.end():])):
             return _shorten(text, *subj), cue
     return None
 

@@ -59,8 +59,12 @@ HEADLINE_TAG = re.compile(r"(?:look|watch|revealed|breaking|exclusive|update|vid
 # an opening quotation mark, single ones included ("slams Trump as 'a work horse'")
 QUOTE_OPEN = re.compile(r"''|[“”\"‘]|(?<!\w)'")
 # Verbs that report a finding when their subject is a document, study or poll ("the survey
-# found"), but an action otherwise ("police found the car").
-EVIDENTIAL = set("""found finds showed shows show reveal reveals""".split())
+# found") or, for FINDINGS, a content clause follows, but an action otherwise
+# ("police found the car").
+EVIDENTIAL = set("""found finds showed shows show reveal reveals determined determines""".split())
+# those that a body reports with ("the Justice Department found that", "a judge determined that");
+# "Video shows that ..." names no speaker
+FINDINGS = set("""found finds determined determines""".split())
 CUE_RE = _phrases(
     r"(?<!-)\b(?:[Aa]ccording to|point(?:s|ed) out|pointed to|made it clear|shot back|"
     r"continue[sd]?(?=[,:]|\s+that\b)|"  # "Prager continues, “...", not "continues to grow"

@@ -554,6 +554,11 @@ def test_writing_verbs_with_a_thing_written_and_headline_kickers(text, stype):
     ("Ana Ruiz declared a state of emergency on Friday.", "author"),
     ("Ana Ruiz declared that the levy was a disgrace.", "person"),
     ("“I am voting for anyone but Keller,” declared Ana Ruiz, 29, of Eastport.", "person"),
+    # a body's findings are its statements; what a video or a city "shows" is the writer's
+    ("After an inquiry, the Justice Department found that the jail was overcrowded.", "official"),
+    ("A federal judge determined that the records had been withheld.", "official"),
+    ("Police found the car in a ditch.", "author"),
+    ("Video shows that the man had his hands in the air.", "author"),
 ])
 def test_cue_words_that_report_no_saying(text, stype):
     assert first(text).source.type == stype
