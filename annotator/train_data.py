@@ -67,7 +67,8 @@ class TrainConfig:
     teacher: str | None = None
     distill_docs: int = 300
     distill_weight: float = 1.0
-    # the model's first input segment: "type" or "type+span" (score.SOURCE_INPUTS)
+    # the model's first input segment: "type" or "type+span" (score.SOURCE_INPUTS); "type+span"
+    # measured no better on gold dev (6 layers: macro-F1 0.755 vs 0.757, source type 0.851 vs 0.854)
     source_input: str = "type"
 
 
