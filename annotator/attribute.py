@@ -248,7 +248,7 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
             continue  # passive ("is expected to", "was charged"): no speaker here
         if _RELATIVE.search(c, 0, m.start()):
             continue  # "Perez, who said he expects ...": a relative clause, not the claim's frame
-        if _reports_action(c, m) or NOT_REPORTING.match(c, m.start()):
+        if _reports_action(c, m):
             continue  # "Clinton praised Smegielski for ...": an action the writer reports
         cs, ce = claim.start + m.start(), claim.start + m.end()
         cue = Span(cs, ce, text[cs:ce])
@@ -299,7 +299,10 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
 
 def _reports_action(c: str, cue: re.Match) -> bool:
     """Whether a cue that can also name an action does so here: an object follows it ("endorsed
-    Cruz", "tweeted an image") and no quotation or colon gives what was said."""
+    Cruz", "tweeted an image") and no quotation or colon gives what was said; or the word names
+    no saying at all ("pledged delegates", "adding to her lead")."""
+    if NOT_REPORTING.match(c, cue.start()):
+        return True
     word = cue.group().lower()
     obj = ACTION_OBJECT if word in ACTION_CUES else WRITE_OBJECT if word in WRITE_CUES else None
     return bool(obj and obj.match(c, cue.end()) and not QUOTE_OPEN.search(c, cue.end())

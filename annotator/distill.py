@@ -36,8 +36,7 @@ def distill_examples(cfg: TrainConfig, exclude_docs: set[str], rng: random.Rando
     for doc in docs:
         text = read_document(doc, root)
         h.update(text.encode("utf-8"))
-        out += [Example("distill", *claim_input(c.text, c.source.type, c.source.span.text
-                                                if c.source.span else None, cfg.source_input), -1)
+        out += [Example("distill", *claim_input(c.text, c.source, cfg.source_input), -1)
                 for c in extract_claims(text)]
     card = {"source": "polnear (unlabeled, teacher soft targets)",
             "license": "research use (PolNeAR v1.0.0, Newell et al. 2018)",

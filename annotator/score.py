@@ -25,20 +25,19 @@ class Classifier(Protocol):
 SOURCE_INPUTS = ("type", "type+span")
 
 
-def claim_input(claim_text: str, source_type: str, source_text: str | None = None,
-                mode: str = "type") -> tuple[str, str]:
+def claim_input(claim_text: str, source: Source, mode: str = "type") -> tuple[str, str]:
     """The text pair the model sees: the extracted source (see SOURCE_INPUTS), then the claim."""
     if mode not in SOURCE_INPUTS:
         raise ValueError(f"unknown source input {mode!r}; choose one of {', '.join(SOURCE_INPUTS)}")
-    first = f"{source_type}: {source_text}" if mode == "type+span" and source_text else source_type
-    return first, claim_text
+    if mode == "type+span" and source.span is not None:
+        return f"{source.type}: {source.span.text}", claim_text
+    return source.type, claim_text
 
 
 def model_inputs(claims: Iterable[Claim], classifier: Classifier) -> list[tuple[str, str]]:
     """The classifier's text pairs for claims, in the input form the model was trained on."""
     mode = getattr(classifier, "source_input", "type")
-    return [claim_input(c.text, c.source.type, c.source.span.text if c.source.span else None, mode)
-            for c in claims]
+    return [claim_input(c.text, c.source, mode) for c in claims]
 
 
 def extract_claims(text: str) -> list[Claim]:

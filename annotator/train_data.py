@@ -21,7 +21,7 @@ from .attribute import attribute
 from .score import claim_input
 from .gold import GOLD_FILE, load_gold, sha256_text
 from .labels import claim_labels, source_types
-from .records import Span
+from .records import Source, Span
 
 AUX_TEXT = "sentence"  # first segment for auxiliary examples, which have no extracted source
 
@@ -92,8 +92,7 @@ def claim_examples(text: str, claims, mode: str = "type") -> list[Example]:
     sees; the annotated type is the source head's target."""
     lab = {name: i for i, name in enumerate(claim_labels())}
     src_type = {name: i for i, name in enumerate(source_types())}
-    return [Example("claim", *claim_input(c.text, src.type, src.span and src.span.text, mode),
-                    lab[c.label], src_type[c.source.type])
+    return [Example("claim", *claim_input(c.text, src, mode), lab[c.label], src_type[c.source.type])
             for c, (src, _) in zip(claims, attribute(text, claims))]
 
 
@@ -260,7 +259,7 @@ def weak_examples(cfg: TrainConfig, rng: random.Random) -> list[Example]:
             target = "speculation" if _SPECULATIVE.search(text) else "opinion"
         else:
             target = "attributed_fact"
-        out.append(Example("weak", *claim_input(text, "author"), lab[target]))
+        out.append(Example("weak", *claim_input(text, Source("author")), lab[target]))
     return _sample(out, cfg.weak_size, rng)
 
 

@@ -10,12 +10,13 @@ TEXT = "“The levy is a disgrace,” Gov. Ana Ruiz said. The storm closed the r
 
 
 def test_claim_input_holds_the_type_or_the_type_and_the_sources_words():
-    assert claim_input("x", "official") == ("official", "x")
-    assert claim_input("x", "official", "Gov. Ana Ruiz") == ("official", "x")
-    assert claim_input("x", "official", "Gov. Ana Ruiz", "type+span") == ("official: Gov. Ana Ruiz", "x")
-    assert claim_input("x", "author", None, "type+span") == ("author", "x")
+    ruiz = Source("official", Span(0, 13, "Gov. Ana Ruiz"))
+    assert claim_input("x", Source("official")) == ("official", "x")
+    assert claim_input("x", ruiz) == ("official", "x")
+    assert claim_input("x", ruiz, "type+span") == ("official: Gov. Ana Ruiz", "x")
+    assert claim_input("x", Source("author"), "type+span") == ("author", "x")
     with pytest.raises(ValueError, match="source input"):
-        claim_input("x", "author", None, "span")
+        claim_input("x", Source("author"), "span")
 
 
 @dataclass
