@@ -22,7 +22,8 @@ from .continuation import (OPENERS, PREDICATE_ADVERB, backfill_quote_frames, bar
 from .records import Source, Span
 from .segment import QUOTE_TOKEN, quote_mask
 from .speakers import (NAME_RE, STOP_CAP, has_own_title, is_staff, name_key, named_poll,
-                       paragraph_start, remember_names, reportedly, speaker_tags)
+                       describing_start, paragraph_start, remember_names, reportedly,
+                       speaker_tags)
 
 PRONOUN_REACH = 600  # chars a framed speaker stays "he"/"she" (gold train: 300 .7841, 1000 .7851)
 _PARTY_TAG = r"\([A-Z][\w.\- ]{0,20}\)"  # "(D)", "(R-Texas)"
@@ -380,7 +381,7 @@ def attribute(text: str, claims: list[Span]) -> list[tuple[Source, Span | None]]
 
 def _source_at(text: str, a: int, b: int, mem: _Memory) -> Source:
     """The source named by ``text[a:b]``, typed from the phrase and the words before it."""
-    lo = max(a - 60, paragraph_start(text, a))  # words of the paragraph before do not describe it
+    lo = describing_start(text, a)
     return Source(_type_of(text[a:b], text[lo:b], mem, text, a), Span(a, b, text[a:b]))
 
 

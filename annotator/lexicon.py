@@ -94,7 +94,7 @@ PRONOUNS = {"he": "sg", "she": "sg", "they": "pl", "i": "self", "we": "self", "i
             "him": "sg", "her": "sg"}
 
 OFFICIAL_TITLES = _phrases(
-    r"\b(?:president|pres\.|vice president|public advocate|sen\.?|senator|senators|rep\.?|"
+    r"\b(?:president|pres(?=\.)|vice president|public advocate|sen\.?|senator|senators|rep\.?|"
     r"representative|representatives|"
     r"congressman|congresswoman|lawmakers?|legislators?|gov\.?|governor|mayor|secretary|minister|"
     r"ministry|prime minister|chancellor|ambassador|spokes(?:man|woman|person)|press secretary|"
@@ -108,7 +108,10 @@ OFFICIAL_TITLES = _phrases(
     r"clerk|board|commission|auditor|inspectors?|troopers?|officers?|coroner|district attorney|"
     r"attorneys general|ministers|governors|mayors|embassy|consulate|legislature|assembly|"
     r"coroner's office|[a-z]\w+ office|(?:majority|minority) (?:leader|whip)|undersecretary|"
-    r"u\.s\. attorney|national security advis[eo]r|del(?=\.\s)|(?-i:AG))\b",  # "budget office", "Foreign Office"
+    r"u\.s\. attorney|national security advis[eo]r|del(?=\.\s)|(?-i:AG)|"
+    # a serving officer speaks for the military: "Rear Admiral Guan Youfei", "Gen. Joseph Dunford"
+    r"(?-i:(?:Rear |Vice )?Admiral|Adm|Gen|General(?! (?:Motors|Electric|Mills|Dynamics))|Col|"
+    r"Colonel|Lt|Maj)(?=\.?\s+[A-Z]))\b",  # "budget office", "Foreign Office"
     re.I)
 NOT_OFFICIAL = re.compile(r"\b(?:former|ex-|served as|candidate|candidates|nominee|hopeful|"
                           r"front-?runner|challenger|campaign|presumptive|contender|would-be|retired|"

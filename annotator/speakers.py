@@ -56,16 +56,32 @@ _APPOSITIVE_TITLE = re.compile(r"\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er)\s+[^,
 _OFFICE_OF = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+[a-z]+\s+of\s+(?:the\s+)?[A-Z][^,]{0,30},\s*$")
 
 
+# a legislator's party and state after the name: "(R-S.C.)", "(D-N.Y)", "(Md.)", "(R-TX)"
+_STATE_TAG = re.compile(r"\s*\((?:[DRI]-[A-Z][\w. ]{1,14}|[A-Z][a-z]{1,4}\.(?: ?[A-Z]\.)?)\)")
+
+
 def remember_names(text: str) -> dict[str, str]:
     """Surname -> source type from how each name is first introduced in the article."""
     names: dict[str, str] = {}
+    by_name_only: set[str] = set()  # typed person for want of any description but an honorific
     for m in NAME_RE.finditer(text):
         toks = m.group().split()
         if toks[0] in STOP_CAP:
             toks = toks[1:]
+        if len(toks) >= 2 and _STATE_TAG.match(text, m.end()) and not NOT_OFFICIAL.search(
+                text[sentence_start(text, m.start()):m.end()]):
+            # "Chairman Trey Gowdy (R-S.C.)", "Elijah E. Cummings (Md.)": a member of Congress
+            names.setdefault(name_key(toks[-1]), "official")
+            if names[name_key(toks[-1])] == "person" and name_key(toks[-1]) in by_name_only:
+                names[name_key(toks[-1])] = "official"
         if len(toks) < 2 or ORGANIZATION.search(m.group()) or MEDIA.search(m.group()):
             continue
         surname = name_key(toks[-1])
+        if surname in by_name_only and has_own_title(" ".join(toks), text[max(0, m.start() - 60):
+                                                                          m.start()]):
+            # "Mr. Putin said" then "President Vladimir V. Putin": the title introduces him
+            names[surname] = "official"
+            by_name_only.discard(surname)
         if surname in names:
             continue
         # the title may precede the name directly or as an appositive ("The minister, Lou Jiwei")
@@ -89,6 +105,8 @@ def remember_names(text: str) -> dict[str, str]:
             names[surname] = "official"
         else:
             names[surname] = "person"
+            if toks[0] in ("Mr.", "Mrs.", "Ms."):  # an honorific only (a headline's "Mr. Putin")
+                by_name_only.add(surname)
         # family name first ("Lou Jiwei" is later "Mr. Lou")
         if len(toks) == 2 and not toks[0].endswith("."):
             names.setdefault(name_key(toks[0]), names[surname])
@@ -101,6 +119,28 @@ _SPEAKER_TAG = re.compile(r"(?m)^[^\w\n]{0,2}([A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’
 
 def paragraph_start(text: str, pos: int) -> int:
     return text.rfind("\n", 0, pos) + 1
+
+
+# a sentence end: not the period of "Sen.", "U.S." or an initial
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|Co))(?<!\b(?:Mrs|Sen|Rep|Gov|"
+                           r"Gen|Col|Sgt|Adm|Del|Ave))(?<!\b(?:Pres|Sens|Reps|Govs|Gens|Capt))"
+                           r"[.!?][”\"’']*\s+(?=[“\"‘']?[A-Z0-9])")
+
+
+def sentence_start(text: str, pos: int, reach: int = 300) -> int:
+    """Where the sentence holding ``pos`` starts, looking at most ``reach`` characters back."""
+    lo = max(0, pos - reach)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, pos + 1) if m.end() <= pos]
+    return ends[-1] if ends else lo
+
+
+def describing_start(text: str, pos: int, reach: int = 60) -> int:
+    """Where the words that may describe the speaker named at ``pos`` start: not before the
+    paragraph or the sentence ("Former Gov. Jeb Bush called Trump “unhinged.” Sen. Marco Rubio
+    called": Rubio is not former), nor inside a quotation ("“... candidates ...,” Cruz told")."""
+    lo = max(pos - reach, paragraph_start(text, pos), sentence_start(text, pos))
+    quotes = [i + len(q) for q in ("”", "“", '"', "''") if (i := text.rfind(q, lo, pos)) >= 0]
+    return max([lo, *quotes])
 
 
 def speaker_tags(text: str, names: dict[str, str]) -> dict[int, Source]:

@@ -350,7 +350,7 @@ def test_span_leaves_out_quote_marks_and_modals_but_keeps_capitalised_names():
     "Tom Keller toured the flooded plant",
     "In his speech, Tom Keller thanked the crew",
     "On Monday, after a long delay, Tom Keller toured the plant",
-    "Tom Keller (D-Ohio) on Monday toured the plant",
+    "Tom Keller (D) on Monday toured the plant",  # with a state, "(D-Ohio)", he is a legislator
     "Tom Keller, who was visiting the region, toured the plant",
 ])
 def test_reporting_predicate_after_a_reported_action_takes_the_sentence_subject(a):
@@ -580,3 +580,28 @@ def test_cue_words_that_report_no_saying(text, stype):
 def test_titles_and_staff_type_named_speakers(text, stype):
     claims = extract_claims(text)
     assert claims[-1].source.type == stype
+
+
+@pytest.mark.parametrize("text, stype", [
+    # a description in the sentence before does not type the speaker
+    ("Former Gov. Jeb Bush called Trump “unhinged.” Sen. Marco Rubio called the statement "
+     "“offensive.”", "official"),
+    # nor do the words of the quotation before the name
+    ("Sen. Ted Cruz (R-Tex.) spoke in Iowa.\n\n“The other candidates are not able to win,” Cruz "
+     "told a radio host.", "official"),
+    # an honorific-only first mention takes the office title a later one gives
+    ("Mr. Putin spoke for hours.\n\nPresident Vladimir V. Putin of Russia took questions.\n\n"
+     "“It is all lies,” Mr. Putin said.", "official"),
+    # a party and state tag marks a member of Congress
+    ("Chairman Trey Gowdy (R-S.C.) met the panel.\n\nGowdy said the report was near.", "official"),
+    ("Ranking member Ana Ruiz (Md.) met the panel.\n\nRuiz said the report was near.", "official"),
+    ("Former Rep. Ana Ruiz (D-Md.) met the panel.\n\nRuiz said the report was near.", "person"),
+    # a serving officer speaks for the military; a retired one for himself
+    ("“This is a time of cooperation,” Rear Admiral Guan Youfei told reporters.", "official"),
+    ("“This is a time of cooperation,” Gen. Ana Ruiz told reporters.", "official"),
+    ("“This is a time of cooperation,” retired Lt. Gen. Ana Ruiz told reporters.", "person"),
+    ("In the April issue, Pres. Obama admits the action “didn’t work.”", "official"),
+])
+def test_office_evidence_across_mentions_and_sentences(text, stype):
+    assert extract_claims(text)[-1].source.type == stype
+    assert extract_claims("“This is a good year,” General Motors said.")[0].source.type != "official"
