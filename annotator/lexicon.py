@@ -34,6 +34,7 @@ boasts concedes concludes discloses emphasizes endorses indicates mocks quips re
 argue wonder ridicules stresses testifies vows wonders answers criticises cites observes mentions
 emailed beamed promises proposes joked jokes mused muses contrasted reiterated reiterates
 extols extolled suggest warn commented shouted chanted positing
+speculated speculates clarified clarifies hinted
 """
 # Cues that also report an action when an object follows ("Bush endorsed Cruz", "Carson responded
 # on Sunday to accusations"): a frame only before a content clause, a colon or a quotation
@@ -76,7 +77,8 @@ CUE_RE = _phrases(
     r"did|vote|voted|hold|held|went|go|allow|require)\b)|:)|"
     r"[a-z]+(?:ed|s|ing)(?=:\s*[“\"‘])|"  # any verb that introduces a quotation: "Trump boomed: “...”"
     r"(?:takes|took|taking) (?:aim at|issue with)|rail(?:s|ed) against|fired back|weighed in|"
-    r"play(?:s|ed) down|(?<!-)call(?:s|ed|ing)?(?=\s[^.;“”\"]{1,60}(?:[“\"‘]|''))|call(?:s|ed) for|"
+    r"play(?:s|ed) down|(?<!-)call(?:s|ed|ing)?(?=\s[^.;“”\"]{1,60}(?:[“\"‘]|''))|call(?:s|ed) (?:for|on|upon)|"
+    r"(?:(?<=\bis\s)|(?<=\bare\s))calling (?:for|on|upon)|"  # not "a petition calling on"
     + "|".join(sorted(set(CUE_WORDS.split()) | EVIDENTIAL, key=len, reverse=True)) + r")\b")
 # headlines in title case spell their cue with a capital ("Trump Says ..."); other capitalised
 # verbs there mostly report actions ("Clinton Slams Trump")

@@ -605,3 +605,16 @@ def test_titles_and_staff_type_named_speakers(text, stype):
 def test_office_evidence_across_mentions_and_sentences(text, stype):
     assert extract_claims(text)[-1].source.type == stype
     assert extract_claims("“This is a good year,” General Motors said.")[0].source.type != "official"
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Ana Ruiz calls on Congress to act.", "calls on"),
+    ("Gov. Ana Ruiz is calling for the agency to release the files.", "calling for"),
+    ("In a video Thursday, Ana Ruiz speculated that the men could be part of the group.",
+     "speculated"),
+    ("Ana Ruiz later clarified that she had misspoken.", "clarified"),
+    ("Ana Ruiz started a petition this week calling on candidates to back the wage.", None),
+])
+def test_calls_and_speculation_are_cues(text, cue):
+    c = first(text).cue
+    assert (c.text if c else None) == cue
