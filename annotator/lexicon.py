@@ -34,7 +34,7 @@ boasts concedes concludes discloses emphasizes endorses indicates mocks quips re
 argue wonder ridicules stresses testifies vows wonders answers criticises cites observes mentions
 emailed beamed promises proposes joked jokes mused muses contrasted reiterated reiterates
 extols extolled suggest warn commented shouted chanted positing
-speculated speculates clarified clarifies hinted
+speculated speculates clarified clarifies hinted concurred
 """
 # Cues that also report an action when an object follows ("Bush endorsed Cruz", "Carson responded
 # on Sunday to accusations"): a frame only before a content clause, a colon or a quotation
@@ -71,6 +71,7 @@ CUE_RE = _phrases(
     r"continue[sd]?(?=[,:]|\s+that\b)|"  # "Prager continues, “...", not "continues to grow"
     r"(?:went|goes|go) on to (?:say|call|criticize|list|argue|describe|note|praise|attack|slam)|"
     r"compared(?!\s+(?:with|to)\b)|"
+    r"(?:repeated|forecast)(?=\s+that\b)|"  # not "despite repeated warnings", "a forecast of"
     r"in a statement|(?:released|issued) a statement|told reporters|"
     # "the report states that", not "coastal states that have moved"
     r"states(?=\s+that\b(?!\s+(?:have|has|had|will|would|are|were|is|was|could|can|may|might|do|"
@@ -87,7 +88,7 @@ PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:(?:\w+ly|also|no
 PARTICIPLES = {w for w in CUE_WORDS.split() if w.endswith("ed")} | {"told", "thought", "felt", "found"}
 PREPOSITIONS = set("in on at of for with by from between about into among amid over under to".split())
 AUXILIARIES = set("also later then has had have was is were are did does do will would previously "
-                  "repeatedly recently still "
+                  "repeatedly recently still already "
                   "once never further again reportedly allegedly publicly privately earlier first "
                   "had been has been".split())
 BOUNDARIES = set("that and but or while when as because which who whom whose where if though "

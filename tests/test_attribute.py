@@ -618,3 +618,24 @@ def test_office_evidence_across_mentions_and_sentences(text, stype):
 def test_calls_and_speculation_are_cues(text, cue):
     c = first(text).cue
     assert (c.text if c else None) == cue
+
+
+@pytest.mark.parametrize("text, cue, span", [
+    ("Mr. Putin forecast that the economy would rebound.", "forecast", "Mr. Putin"),
+    ("Budget analysts had already forecast that deficits would grow.", "forecast",
+     "Budget analysts"),
+    ("A spokesman, Lu Kang, repeated that China opposed hacking.", "repeated", "Lu Kang"),
+    ("State Department officials concurred with the findings.", "concurred",
+     "State Department officials"),
+])
+def test_forecasts_and_repetitions_with_a_content_clause(text, cue, span):
+    c = first(text)
+    assert (c.cue.text, c.source.span.text) == (cue, span)
+
+
+@pytest.mark.parametrize("text", [
+    "The move took place despite repeated warnings from his attorney.",
+    "Turnout levels don’t offer a surefire forecast of general election results.",
+])
+def test_repeated_and_forecast_as_words_of_the_claim(text):
+    assert first(text).cue is None
