@@ -199,6 +199,8 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
         return "organization"
     if ANONYMOUS.search(phrase) and not names:
         return "anonymous"
+    if re.fullmatch(r"(?:[Tt]he\s+)?[A-Z]{3,}", phrase.strip()):
+        return "organization"  # "ESPN said", "the NAACP said": a person is not an acronym
     if names:
         return "person"
     return "anonymous" if low.endswith("s") else "person"

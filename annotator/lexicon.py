@@ -56,7 +56,7 @@ WRITE_OBJECT = re.compile(r"\s+(?:" + _DAY + r"\s+)?(?:the|an?|his|her|their|its
 NO_SPEAKER = re.compile(_DAY + r"|(?:To|Yester)day|[A-Z][a-z]*[’']t")
 # kicker words that open headlines and name no one ("LOOK: Shocking photos ...", "Revealed: ...")
 HEADLINE_TAG = re.compile(r"(?:look|watch|revealed|breaking|exclusive|update|video|photos|analysis|"
-                          r"opinion|editorial|live|just in)", re.I)
+                          r"opinion|editorial|live|just in|pics?|wow|watch live)", re.I)
 # an opening quotation mark, single ones included ("slams Trump as 'a work horse'")
 QUOTE_OPEN = re.compile(r"''|[“”\"‘]|(?<!\w)'")
 # Verbs that report a finding when their subject is a document, study or poll ("the survey

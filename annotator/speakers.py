@@ -60,6 +60,11 @@ _OFFICE_OF = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+[a-z]+\s+of\s+(?:the\s+)?[A-Z][^
 _STATE_TAG = re.compile(r"\s*\((?:[DRI]-[A-Z][\w. ]{1,14}|[A-Z][a-z]{1,4}\.(?: ?[A-Z]\.)?)\)")
 
 
+# words of a clause between a titled name and the next one
+_CLAUSE_WORD = re.compile(r"\b(?:will|would|with|met|meets?|to|is|was|has|had|called|said|says|"
+                          r"told|against|by|on|at|over|about|than)\b")
+
+
 def remember_names(text: str) -> dict[str, str]:
     """Surname -> source type from how each name is first introduced in the article."""
     names: dict[str, str] = {}
@@ -88,6 +93,12 @@ def remember_names(text: str) -> dict[str, str]:
         # an abbreviation's period is not a sentence end: "Assistant U.S. Attorney Maya Song"
         before = re.split(r"(?<![A-Z])\.|(?<=[A-Z])\.(?=\s+[a-z])|[;:“”\"]|\band\b",
                           text[max(0, m.start() - 60):m.start()])[-1]
+        # nor does a title that belongs to a name before ("Prime Minister Benjamin Netanyahu will
+        # meet with Donald Trump")
+        gap = re.split(r"[A-Z][\w’'\-]*[’']s?\s|[A-Z][\w’'\-]*\s", before)[-1]
+        if _CLAUSE_WORD.search(gap) and not OFFICIAL_TITLES.search(gap) and not \
+                NOT_OFFICIAL.search(gap) and re.search(r"[A-Z]", before[:len(before) - len(gap)]):
+            before = gap
         # a title set off by a comma describes the name only as an appositive ("The minister,
         # Lou Jiwei", "... by the secretary of the Treasury, Jacob Lew"), not after a clause
         # ("... as secretary of state, Hillary Clinton", "The mill closed, a spokeswoman, X")

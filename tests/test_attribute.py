@@ -639,3 +639,26 @@ def test_forecasts_and_repetitions_with_a_content_clause(text, cue, span):
 ])
 def test_repeated_and_forecast_as_words_of_the_claim(text):
     assert first(text).cue is None
+
+
+def test_a_title_of_a_name_before_does_not_type_the_next_name():
+    text = ("Prime Minister Ana Ruiz will meet with Tom Keller when he visits.\n\n"
+            "“We will talk,” Keller said.")
+    assert extract_claims(text)[-1].source.type == "person"
+    text = "White House press secretary Tom Keller spoke.\n\n“We will talk,” Keller said."
+    assert extract_claims(text)[-1].source.type == "official"
+
+
+@pytest.mark.parametrize("text, stype", [
+    ("“We are an inclusive company,” ESPN said in a statement.", "organization"),
+    ("“We are an inclusive company,” the NAACP said in a statement.", "organization"),
+    ("“We are looking into it,” the FBI said in a statement.", "official"),
+    ("“We are looking into it,” CNN said in a statement.", "media"),
+])
+def test_an_acronym_speaks_for_a_body(text, stype):
+    assert first(text).source.type == stype
+
+
+def test_kicker_words_open_headlines_without_a_speaker():
+    assert first("Wow: Al Sharpton Just Said Something Unexpected About Trump").source.type == \
+        "author"
