@@ -201,9 +201,12 @@ def _type_of(phrase: str, context: str, mem: _Memory, text: str = "", pos: int =
         return "anonymous"
     if re.fullmatch(r"(?:[Tt]he\s+)?[A-Z]{3,}", phrase.strip()):
         return "organization"  # "ESPN said", "the NAACP said": a person is not an acronym
+    # the head noun before its modifiers: "advocates within the community", "Patient groups"
+    head = re.split(r"\s+(?:of|in|within|at|from|for|on|with|who|close|across)\b", phrase)[0].split()
+    plural = bool(head) and re.fullmatch(r"[a-z][\w\-]*[^s]s", head[-1]) is not None
     if names:
-        return "person"
-    return "anonymous" if low.endswith("s") else "person"
+        return "anonymous" if plural else "person"
+    return "anonymous" if plural or low.endswith("s") else "person"
 
 
 def _appositive(c: str, pos: int) -> tuple[int, int] | None:

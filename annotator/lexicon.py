@@ -35,6 +35,7 @@ argue wonder ridicules stresses testifies vows wonders answers criticises cites 
 emailed beamed promises proposes joked jokes mused muses contrasted reiterated reiterates
 extols extolled suggest warn commented shouted chanted positing
 speculated speculates clarified clarifies hinted concurred
+cite contend insist predict acknowledge concede allege assert complain caution
 """
 # Cues that also report an action when an object follows ("Bush endorsed Cruz", "Carson responded
 # on Sunday to accusations"): a frame only before a content clause, a colon or a quotation
@@ -71,7 +72,7 @@ CUE_RE = _phrases(
     r"continue[sd]?(?=[,:]|\s+that\b)|"  # "Prager continues, “...", not "continues to grow"
     r"(?:went|goes|go) on to (?:say|call|criticize|list|argue|describe|note|praise|attack|slam)|"
     r"compared(?!\s+(?:with|to)\b)|"
-    r"(?:repeated|forecast)(?=\s+that\b)|"  # not "despite repeated warnings", "a forecast of"
+    r"(?:repeated|forecast|note|estimate)(?=\s+that\b)|"  # not "despite repeated warnings", "a forecast of"
     r"in a statement|(?:released|issued) a statement|told reporters|"
     # "the report states that", not "coastal states that have moved"
     r"states(?=\s+that\b(?!\s+(?:have|has|had|will|would|are|were|is|was|could|can|may|might|do|"

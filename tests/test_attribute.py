@@ -662,3 +662,19 @@ def test_an_acronym_speaks_for_a_body(text, stype):
 def test_kicker_words_open_headlines_without_a_speaker():
     assert first("Wow: Al Sharpton Just Said Something Unexpected About Trump").source.type == \
         "author"
+
+
+@pytest.mark.parametrize("text, stype", [
+    ("Patient advocacy groups note that the bill passed in 2003.", "anonymous"),
+    ("But advocates within the scientific community cite his record.", "anonymous"),
+    ("The witness said the order came from above.", "anonymous"),
+    ("Patient Ana Ruiz noted that the bill passed in 2003.", "person"),
+])
+def test_unnamed_groups_by_their_head_noun(text, stype):
+    assert first(text).source.type == stype
+
+
+def test_note_and_estimate_are_cues_only_before_a_content_clause():
+    assert first("On a more conciliatory note, Ana Ruiz has said the deal is fair.").source.span.text \
+        == "Ana Ruiz"
+    assert first("The candidate did not supply an overall cost estimate for his plans.").cue is None
