@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from .lexicon import (ACTION_CUES, ACTION_OBJECT, ANONYMOUS, AUXILIARIES, BOUNDARIES, CONJ_CAP,
-                      CONTRACTION, CUE_RE, CUE_RE_TITLE, DETERMINERS, DOCUMENT, ENDS_INTRODUCING,
-                      EVIDENTIAL, FINDINGS, HEADLINE_TAG, INTRODUCES, IRREGULAR_PAST, LEADING_CUE,
-                      MEDIA, NOT_OFFICIAL, NOT_REPORTING, NOT_SUBJECT, NO_SPEAKER,
-                      OFFICIAL_TITLES, ORGANIZATION, ORG_LEADER, PARTICIPLES, PASSIVE,
+                      CONTRACTION, CUE_RE, CUE_RE_TITLE, DAY, DETERMINERS, DOCUMENT,
+                      ENDS_INTRODUCING, EVIDENTIAL, FINDINGS, HEADLINE_TAG, INTRODUCES,
+                      IRREGULAR_PAST, LEADING_CUE, MEDIA, NOT_OFFICIAL, NOT_REPORTING, NOT_SUBJECT,
+                      NO_SPEAKER, OFFICIAL_TITLES, ORGANIZATION, ORG_LEADER, PARTICIPLES, PASSIVE,
                       PREPOSITIONS, PRONOUNS, QUOTE_OPEN, REPORTED_BY, SHARE, SUBORDINATORS,
                       WRITE_CUES, WRITE_OBJECT)
 from .continuation import (OPENERS, PREDICATE_ADVERB, backfill_quote_frames, bare_predicate,
@@ -263,7 +263,8 @@ def _find_frame(text: str, claim: Span, open_at_start: bool):
         if m.group().lower() == "according to" or by:
             ce = by.end() if by else ce
             np = re.match(r"\s+([\w.’'\-&/]+(?:\s+[\w.’'\-&/]+){0,10}?)(?=[,.;:]|$|\s(?:released|published|"
-                          r"conducted|taken|by|unearthed|obtained|that|which)\b)", text[ce:claim.end])
+                          r"conducted|taken|by|unearthed|obtained|that|which|on\s+" + DAY + r")\b)",
+                          text[ce:claim.end])
             if np:
                 a = ce + np.start(1)
                 b = ce + np.end(1)

@@ -43,18 +43,18 @@ ACTION_CUES = set("""endorsed endorses praised praises criticized criticizes cri
 responded responds explained explains defended defends rejected rejects mocked mocks ridiculed
 ridicules blamed blames touted touts extolled extols maintained maintains contrasted contrasts
 declared declares""".split())
-_DAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-ACTION_OBJECT = re.compile(r"\s+(?:(?:also|again|publicly|quickly|(?:on\s+)?" + _DAY + r")\s+)*"
-                           r"(?:to|on|with|at|for|the|his|her|their|its|a|an|(?!" + _DAY +
+DAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+ACTION_OBJECT = re.compile(r"\s+(?:(?:also|again|publicly|quickly|(?:on\s+)?" + DAY + r")\s+)*"
+                           r"(?:to|on|with|at|for|the|his|her|their|its|a|an|(?!" + DAY +
                            r")[A-Z][\w’'\-]*)\b")
 # cue words that name no saying here: "20 pledged delegates", "adding to her lead"
 NOT_REPORTING = re.compile(r"(?:pledged|announced|declared)\s+(?:delegates?|candidac|candidates?)|"
                            r"add(?:s|ed|ing)\s+to\s+(?!(?:reporters|that)\b)[a-z]")  # not "added to People"
 # writing verbs report an action when a thing written follows ("tweeted an image", "wrote a letter")
 WRITE_CUES = set("wrote writes tweeted tweets posted posts".split())
-WRITE_OBJECT = re.compile(r"\s+(?:" + _DAY + r"\s+)?(?:the|an?|his|her|their|its|about)\b")
+WRITE_OBJECT = re.compile(r"\s+(?:" + DAY + r"\s+)?(?:the|an?|his|her|their|its|about)\b")
 # a one-word "subject" that names no one: "Wednesday added one more", "Don’t believe them"
-NO_SPEAKER = re.compile(_DAY + r"|(?:To|Yester)day|[A-Z][a-z]*[’']t")
+NO_SPEAKER = re.compile(DAY + r"|(?:To|Yester)day|[A-Z][a-z]*[’']t")
 # kicker words that open headlines and name no one ("LOOK: Shocking photos ...", "Revealed: ...")
 HEADLINE_TAG = re.compile(r"(?:look|watch|revealed|breaking|exclusive|update|video|photos|analysis|"
                           r"opinion|editorial|live|just in|pics?|wow|watch live)", re.I)
@@ -113,6 +113,8 @@ OFFICIAL_TITLES = _phrases(
     r"attorneys general|ministers|governors|mayors|embassy|consulate|legislature|assembly|"
     r"coroner's office|[a-z]\w+ office|(?:majority|minority) (?:leader|whip)|undersecretary|"
     r"u\.s\. attorney|national security advis[eo]r|del(?=\.\s)|(?-i:AG)|"
+    # an official body's report is official: "a congressional report", "the IG report"
+    r"congressional(?=\s+(?:report|review|investigat|inquiry|panel|committee|probe))|(?-i:IG)|"
     # a serving officer speaks for the military: "Rear Admiral Guan Youfei", "Gen. Joseph Dunford"
     r"(?-i:(?:Rear |Vice )?Admiral|Adm|Gen|General(?! (?:Motors|Electric|Mills|Dynamics))|Col|"
     r"Colonel|Lt|Maj)(?=\.?\s+[A-Z]))\b",  # "budget office", "Foreign Office"

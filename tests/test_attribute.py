@@ -678,3 +678,15 @@ def test_note_and_estimate_are_cues_only_before_a_content_clause():
     assert first("On a more conciliatory note, Ana Ruiz has said the deal is fair.").source.span.text \
         == "Ana Ruiz"
     assert first("The candidate did not supply an overall cost estimate for his plans.").cue is None
+
+
+@pytest.mark.parametrize("text, stype, span", [
+    ("The staff covered it up, according to a congressional report on Wednesday.", "official",
+     "a congressional report"),
+    ("The IG report cited no evidence that she intervened.", "official", "The IG report"),
+    ("The staff covered it up, according to a university study on Wednesday.", "media",
+     "a university study"),
+])
+def test_an_official_body_s_report_is_official(text, stype, span):
+    s = first(text).source
+    assert (s.type, s.span.text) == (stype, span)
